@@ -1,0 +1,138 @@
+import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+/** A problem with what the user configured (URL, field values); thrown where no node is at hand (credentials). */
+export class ApplianceConfigError extends Error {
+	readonly isApplianceConfigError = true;
+}
+
+/**
+ * A login that the appliance refused. Thrown from `preAuthentication` WITHOUT an HTTP status, so n8n does not
+ * treat it as an expired session and log in a second time (appliances lock accounts after a few failures).
+ */
+export class ApplianceAuthError extends Error {
+	readonly isApplianceAuthError = true;
+}
+
+/** What went wrong with one HTTP exchange, extracted from whatever n8n/axios threw. Never carries headers we sent. */
+export interface HttpFailure {
+	/** HTTP status when the appliance answered */
+	status?: number;
+	/** network error code (ECONNREFUSED, ECONNRESET, ETIMEDOUT, DEPTH_ZERO_SELF_SIGNED_CERT…) */
+	code?: string;
+	/** response headers (lower-case names) */
+	headers: Record<string, string>;
+	/** parsed or raw response body */
+	body?: unknown;
+	/** the error was a login failure raised by the credential */
+	auth?: string;
+	/** the error was a configuration problem raised by the credential */
+	config?: string;
+}
+
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ERR_INVALID_URL']);
+const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_OSSL|HOSTNAME_MISMATCH|ALTNAME/;
+
+/** True when the request certainly never reached the appliance (safe to retry even for actions). */
+export function neverSent(failure: HttpFailure): boolean {
+	if (failure.status !== undefined || failure.auth || failure.config) return false;
+	if (!failure.code) return false;
+	return NOT_SENT_CODES.has(failure.code) || TLS_CODES.test(failure.code);
+}
+
+export function isTlsFailure(failure: HttpFailure): boolean {
+	return !!failure.code && TLS_CODES.test(failure.code);
+}
+
+function lowerHeaders(h: unknown): Record<string, string> {
+	const out: Record<string, string> = {};
+	if (!h || typeof h !== 'object') return out;
+	for (const [k, v] of Object.entries(h as Record<string, unknown>)) {
+		if (v === undefined || v === null) continue;
+		out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
+	}
+	return out;
+}
+
+/** Walks an error and its `cause` chain (n8n wraps axios errors in NodeApiError) and extracts the HTTP facts. */
+export function extractFailure(error: unknown): HttpFailure {
+	const failure: HttpFailure = { headers: {} };
+	let current: unknown = error;
+	for (let depth = 0; current && depth < 6; depth++) {
+		const e = current as {
+			isApplianceAuthError?: boolean;
+			isApplianceConfigError?: boolean;
+			message?: string;
+			code?: unknown;
+			response?: { status?: number; headers?: unknown; data?: unknown; body?: unknown };
+			cause?: unknown;
+			errorResponse?: unknown;
+		};
+		if (e.isApplianceAuthError && !failure.auth) failure.auth = e.message;
+		if (e.isApplianceConfigError && !failure.config) failure.config = e.message;
+		if (e.response && typeof e.response === 'object' && failure.status === undefined) {
+			if (typeof e.response.status === 'number') failure.status = e.response.status;
+			failure.headers = lowerHeaders(e.response.headers);
+			failure.body = e.response.data ?? e.response.body;
+		}
+		if (typeof e.code === 'string' && /^[A-Z_]+$/.test(e.code) && !failure.code) failure.code = e.code;
+		current = e.cause;
+	}
+	if (!failure.code && error instanceof Error && /timeout of \d+ms exceeded/i.test(error.message)) failure.code = 'ETIMEDOUT';
+	return failure;
+}
+
+/** Removes every secret value (and its URL-encoded and base64 forms) from a text. */
+export function redact(text: string, secrets: Array<string | undefined>): string {
+	let out = text;
+	for (const s of secrets) {
+		if (!s || s.length < 4) continue;
+		for (const form of [s, encodeURIComponent(s), Buffer.from(s, 'utf8').toString('base64')]) {
+			out = out.split(form).join('***');
+		}
+	}
+	return out;
+}
+
+/** Marks a NodeApiError as an authentication failure so the runner stops calling the appliance for later items. */
+export function markAuthFailure<T extends NodeApiError | NodeOperationError>(error: T): T {
+	(error.context as IDataObject).applianceAuthFailure = true;
+	return error;
+}
+
+export function isAuthFailureError(error: unknown): boolean {
+	const ctx = (error as { context?: IDataObject } | undefined)?.context;
+	return !!ctx && ctx.applianceAuthFailure === true;
+}
+
+/** Builds the error n8n shows: a short message, a description with the fix, no request internals. */
+export function applianceError(
+	node: INode,
+	message: string,
+	description: string | undefined,
+	details: { httpCode?: number | string; itemIndex?: number; applianceMessage?: string } = {},
+): NodeApiError {
+	const response: JsonObject = { message };
+	if (details.applianceMessage) response.applianceMessage = details.applianceMessage;
+	if (details.httpCode !== undefined) response.httpCode = String(details.httpCode);
+	return new NodeApiError(node, response, {
+		message,
+		description,
+		httpCode: details.httpCode !== undefined ? String(details.httpCode) : undefined,
+		itemIndex: details.itemIndex,
+	});
+}
+
+/**
+ * Turns anything thrown while running an operation into a NodeApiError/NodeOperationError for the item.
+ * Our own errors are kept (with the item index); anything else is reduced to its message, never the raw
+ * axios object (it carries the request headers: cookies, tokens).
+ */
+export function toNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		error.context.itemIndex = itemIndex;
+		return error;
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	return new NodeOperationError(node, message, { itemIndex });
+}

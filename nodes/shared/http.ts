@@ -1,0 +1,243 @@
+import type {
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IPollFunctions,
+	NodeApiError,
+} from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
+
+import type { HttpFailure } from './errors';
+import { applianceError, extractFailure, isTlsFailure, markAuthFailure, neverSent, redact } from './errors';
+
+export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions | IHookFunctions;
+
+export interface MappedError {
+	/** replaces the default message ("<appliance> answered HTTP n to <operation>: \"…\"") */
+	message?: string;
+	description?: string;
+	/** the appliance's own words, quoted in the message */
+	applianceMessage?: string;
+}
+
+export interface RequestPolicy {
+	/** "KACE SMA", "Kaseya VSA", "SPS" */
+	appliance: string;
+	/** what we were doing, for messages: "get many machines" */
+	operation: string;
+	/** a read (or other request that is safe to repeat); false for anything that may run something twice */
+	idempotent: boolean;
+	/** how to check whether a non-idempotent request ran, quoted when its outcome is unknown */
+	outcomeHint?: string;
+	/** attempts in total for retryable failures (default 4 for reads, 3 for actions) */
+	maxAttempts?: number;
+	/** extracts the appliance's message and a fix from a failed response */
+	mapError: (failure: HttpFailure) => MappedError | undefined;
+	/** checks a 2xx body; returns a problem description when it is not what the route returns */
+	validate?: (body: unknown) => string | undefined;
+	/** longest Retry-After we wait for (ms); longer ones fail with the wait in the message */
+	maxRetryAfterMs?: number;
+	itemIndex?: number;
+	/** values that must never appear in a message (the appliance may echo them) */
+	secrets?: Array<string | undefined>;
+}
+
+const RETRYABLE_READ_STATUS = new Set([429, 500, 502, 503, 504]);
+
+/** Parses Retry-After (seconds or HTTP date) into milliseconds. */
+export function retryAfterMs(headers: Record<string, string>, now = Date.now()): number | undefined {
+	const raw = headers['retry-after'];
+	if (!raw) return undefined;
+	if (/^\s*\d+(\.\d+)?\s*$/.test(raw)) return Math.round(parseFloat(raw) * 1000);
+	const at = Date.parse(raw);
+	if (Number.isNaN(at)) return undefined;
+	return Math.max(0, at - now);
+}
+
+function backoffMs(attempt: number): number {
+	const base = Math.min(8000, 400 * 2 ** (attempt - 1));
+	return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+/** True when a 2xx body we expected as JSON came back as text (HTML error page, truncated JSON, empty). */
+export function notJson(body: unknown, allowEmpty: boolean): string | undefined {
+	if (typeof body !== 'string') return undefined;
+	const text = body.trim();
+	if (!text) return allowEmpty ? undefined : 'an empty response';
+	if (text.startsWith('<')) return 'an HTML page instead of JSON (a proxy or login page answered?)';
+	try {
+		JSON.parse(text);
+		return undefined;
+	} catch {
+		return 'an incomplete or invalid JSON document';
+	}
+}
+
+function describeCode(code: string): string {
+	switch (code) {
+		case 'ECONNREFUSED':
+			return 'the connection was refused';
+		case 'ENOTFOUND':
+		case 'EAI_AGAIN':
+			return 'the host name could not be resolved';
+		case 'ECONNRESET':
+		case 'EPIPE':
+			return 'the connection was reset';
+		case 'ETIMEDOUT':
+		case 'ECONNABORTED':
+		case 'ESOCKETTIMEDOUT':
+			return 'the request timed out';
+		default:
+			return `network error ${code}`;
+	}
+}
+
+/**
+ * One request through n8n's `httpRequestWithAuthentication` (so the credential's login, session reuse and the
+ * single re-login on 401 all apply), with bounded retries and clear errors:
+ *  - reads retry on 429/5xx, resets, timeouts and malformed bodies, with exponential backoff honouring Retry-After;
+ *  - actions retry only when the request provably never left (connection refused, DNS, TLS) or was refused
+ *    with 429; after a reset, timeout or gateway error their outcome is reported as unknown, never resent.
+ */
+export async function applianceRequest<T = unknown>(
+	this: RequestContext,
+	credentialType: string,
+	options: IHttpRequestOptions,
+	policy: RequestPolicy,
+): Promise<T> {
+	const node = this.getNode();
+	const maxAttempts = policy.maxAttempts ?? (policy.idempotent ? 4 : 3);
+	const maxRetryAfter = policy.maxRetryAfterMs ?? 60_000;
+	const clean = (s: string) => redact(s, policy.secrets ?? []);
+	let failure: HttpFailure | undefined;
+	let malformed: string | undefined;
+
+	for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+		failure = undefined;
+		malformed = undefined;
+		let response: unknown;
+		try {
+			response = await this.helpers.httpRequestWithAuthentication.call(this, credentialType, { ...options });
+		} catch (error) {
+			failure = extractFailure(error);
+		}
+		if (!failure) {
+			const body = options.returnFullResponse ? (response as { body?: unknown }).body : response;
+			malformed = policy.validate?.(body);
+			if (!malformed) return response as T;
+		}
+
+		// decide whether another attempt is allowed
+		let waitMs: number | undefined;
+		if (failure?.auth || failure?.config) break;
+		if (malformed) {
+			if (!policy.idempotent) break;
+			waitMs = backoffMs(attempt);
+		} else if (failure && failure.status !== undefined) {
+			const after = retryAfterMs(failure.headers);
+			const retryable = failure.status === 429 || (policy.idempotent && RETRYABLE_READ_STATUS.has(failure.status));
+			if (!retryable) break;
+			if (after !== undefined && after > maxRetryAfter) break;
+			waitMs = after ?? backoffMs(attempt);
+		} else if (failure) {
+			if (neverSent(failure)) {
+				if (isTlsFailure(failure)) break; // a certificate problem does not heal by retrying
+				waitMs = backoffMs(attempt);
+			} else if (policy.idempotent) {
+				waitMs = backoffMs(attempt);
+			} else break;
+		}
+		if (attempt === maxAttempts || waitMs === undefined) break;
+		await sleep(waitMs);
+	}
+
+	throw buildError(node, policy, failure, malformed, clean, maxAttempts);
+}
+
+function buildError(
+	node: ReturnType<RequestContext['getNode']>,
+	policy: RequestPolicy,
+	failure: HttpFailure | undefined,
+	malformed: string | undefined,
+	clean: (s: string) => string,
+	maxAttempts: number,
+): NodeApiError | NodeOperationError {
+	const { appliance, operation, itemIndex } = policy;
+	if (malformed) {
+		return applianceError(
+			node,
+			`${appliance} returned ${malformed} to ${operation}`,
+			policy.idempotent
+				? `Tried ${maxAttempts} times. Check that the URL points at the appliance itself (not a proxy or portal) and that the appliance is healthy.`
+				: `The request reached the appliance, so it was not sent again: the outcome is unknown. ${policy.outcomeHint ?? ''}`.trim(),
+			{ itemIndex },
+		);
+	}
+	if (!failure) return applianceError(node, `${appliance}: ${operation} failed`, undefined, { itemIndex });
+	if (failure.config) return new NodeOperationError(node, clean(failure.config), { itemIndex });
+	if (failure.auth) {
+		return markAuthFailure(
+			applianceError(node, clean(failure.auth), 'Fix the credential and run again. Only one login attempt was made, to avoid locking the account.', {
+				itemIndex,
+				httpCode: 401,
+			}),
+		);
+	}
+	if (failure.status === undefined) {
+		const code = failure.code ?? 'UNKNOWN';
+		if (isTlsFailure(failure)) {
+			return applianceError(
+				node,
+				`${appliance}: the HTTPS certificate could not be verified (${code})`,
+				"Paste the appliance's CA certificate (PEM) into the credential's 'CA Certificate' field. As a last resort, enable 'Ignore SSL Issues'.",
+				{ itemIndex },
+			);
+		}
+		if (neverSent(failure)) {
+			return applianceError(
+				node,
+				`${appliance} could not be reached for ${operation}: ${describeCode(code)}`,
+				'Check the URL and port in the credential, and that n8n can reach the appliance.',
+				{ itemIndex },
+			);
+		}
+		if (!policy.idempotent) {
+			return applianceError(
+				node,
+				`${appliance}: the outcome of ${operation} is unknown (${describeCode(code)})`,
+				`The request may have reached the appliance and run. It was not sent again, to avoid running it twice. ${policy.outcomeHint ?? ''}`.trim(),
+				{ itemIndex },
+			);
+		}
+		return applianceError(
+			node,
+			`${appliance}: ${operation} failed: ${describeCode(code)} (tried ${maxAttempts} times)`,
+			'The appliance may be overloaded or restarting. Try again later, or raise the timeout in the node options.',
+			{ itemIndex },
+		);
+	}
+	const mapped = policy.mapError(failure);
+	const status = failure.status;
+	const quoted = mapped?.applianceMessage ? `: "${clean(mapped.applianceMessage)}"` : '';
+	const after = retryAfterMs(failure.headers);
+	let description = mapped?.description;
+	if (status === 429) {
+		description = `The appliance is rate-limiting requests${after !== undefined ? `; it asked to wait ${Math.ceil(after / 1000)} s` : ''}. Reduce how often this workflow runs or lower the concurrency option.`;
+	} else if (!policy.idempotent && (status === 502 || status === 504)) {
+		return applianceError(
+			node,
+			`${appliance}: the outcome of ${operation} is unknown (HTTP ${status} from a gateway)`,
+			`The request may have reached the appliance and run. It was not sent again, to avoid running it twice. ${policy.outcomeHint ?? ''}`.trim(),
+			{ itemIndex, httpCode: status },
+		);
+	} else if (policy.idempotent && RETRYABLE_READ_STATUS.has(status)) {
+		description = `${description ? `${description} ` : ''}Tried ${maxAttempts} times.`;
+	}
+	const message = mapped?.message ?? `${appliance} answered HTTP ${status} to ${operation}${quoted}`;
+	return applianceError(node, clean(message), description && clean(description), {
+		itemIndex,
+		httpCode: status,
+		applianceMessage: mapped?.applianceMessage && clean(mapped.applianceMessage),
+	});
+}

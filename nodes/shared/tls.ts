@@ -1,0 +1,59 @@
+import type { ICredentialDataDecryptedObject, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
+
+/**
+ * TLS settings every appliance credential offers. They are applied to EVERY request the credential makes
+ * (login, node operations, list searches, polls, credential test) through the credential's `authenticate`
+ * function, because n8n's `test.request.skipSslCertificateValidation` only reaches the credential test.
+ */
+export const tlsCredentialProperties: INodeProperties[] = [
+	{
+		displayName: 'CA Certificate (PEM)',
+		name: 'caCertificate',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		placeholder: '-----BEGIN CERTIFICATE-----',
+		description:
+			"PEM of the certificate authority that signed the appliance's HTTPS certificate (appliances usually use their own CA). Verification stays on; the certificate is trusted in addition to nothing else.",
+	},
+	{
+		displayName: 'Ignore SSL Issues (Insecure)',
+		name: 'allowUnauthorizedCerts',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to connect even if SSL certificate validation is not possible',
+	},
+];
+
+export type TlsRequestOptions = Pick<IHttpRequestOptions, 'skipSslCertificateValidation' | 'agentOptions'>;
+
+function pem(value: unknown): string | undefined {
+	if (typeof value !== 'string') return undefined;
+	const trimmed = value.trim();
+	if (!trimmed) return undefined;
+	// Pasted PEMs often lose their newlines in single-line inputs: restore them around the armour lines.
+	return trimmed
+		.replace(/\\n/g, '\n')
+		.replace(/(-----BEGIN [A-Z ]+-----)\s*/g, '$1\n')
+		.replace(/\s*(-----END [A-Z ]+-----)/g, '\n$1');
+}
+
+/** Request options carrying the credential's TLS settings (CA, client certificate, insecure toggle). */
+export function tlsRequestOptions(credentials: ICredentialDataDecryptedObject): TlsRequestOptions {
+	const out: TlsRequestOptions = {};
+	if (credentials.allowUnauthorizedCerts === true) out.skipSslCertificateValidation = true;
+	const agentOptions: NonNullable<IHttpRequestOptions['agentOptions']> = {};
+	const ca = pem(credentials.caCertificate);
+	if (ca) agentOptions.ca = ca;
+	const cert = pem(credentials.clientCertificate);
+	const key = pem(credentials.clientKey);
+	if (cert && key) {
+		agentOptions.cert = cert;
+		agentOptions.key = key;
+		if (typeof credentials.clientKeyPassphrase === 'string' && credentials.clientKeyPassphrase !== '') {
+			agentOptions.passphrase = credentials.clientKeyPassphrase;
+		}
+	}
+	if (Object.keys(agentOptions).length) out.agentOptions = agentOptions;
+	return out;
+}
