@@ -1,0 +1,33 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { resourceProperty, resources, router } from './actions/router';
+import { listSearch } from './methods/listSearch';
+import { getCategories, getImpacts, getPriorities, getQueues, getStatuses, getUsers } from './methods/loadOptions';
+
+export class KaceSma implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Quest KACE SMA',
+		name: 'kaceSma',
+		icon: { light: 'file:kace.svg', dark: 'file:kace.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Read inventory, target managed installs, run scripts and manage service desk tickets on a Quest KACE SMA',
+		defaults: { name: 'Quest KACE SMA' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'kaceSmaApi', required: true }],
+		properties: [resourceProperty, ...Object.values(resources).flatMap((r) => r.description)],
+	};
+
+	methods = {
+		listSearch,
+		loadOptions: { getCategories, getImpacts, getPriorities, getQueues, getStatuses, getUsers },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

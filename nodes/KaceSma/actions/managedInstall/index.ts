@@ -1,0 +1,17 @@
+import { defineResource } from '../common/resource';
+import * as addToMachines from './addToMachines.operation';
+import * as get from './get.operation';
+import * as getMany from './getMany.operation';
+import * as removeFromMachines from './removeFromMachines.operation';
+
+export const managedInstall = defineResource(
+	'managedInstall',
+	[
+		{ name: 'Add to Machines', value: 'addToMachines', description: 'Target machines with a managed install (one request for all items)', action: 'Add machines to a managed install' },
+		{ name: 'Get', value: 'get', description: 'Get one managed install by ID', action: 'Get a managed install' },
+		{ name: 'Get Many', value: 'getMany', description: 'List managed installs', action: 'Get many managed installs' },
+		{ name: 'Remove From Machines', value: 'removeFromMachines', description: 'Stop targeting machines (one request for all items)', action: 'Remove machines from a managed install' },
+	],
+	{ addToMachines, get, getMany, removeFromMachines },
+	'getMany',
+);

@@ -1,0 +1,3 @@
+import { targetsOperation } from './targets';
+
+export const { description, executeBatch } = targetsOperation('removeFromMachines');

@@ -1,0 +1,50 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { ItemResult } from '../../../shared/execute';
+import { machineOutcome, runDescription, startRuns, waitForRuns } from './runner';
+
+export const description = runDescription('runAndWait');
+
+/**
+ * Starts the runs like "Run", then polls the run status until no machine is pending or the timeout passes.
+ * Output: one item per machine with its outcome (success, failed, pushFailed, or pending when the timeout
+ * passed), paired with the input item that asked for that machine.
+ */
+export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<ItemResult[]> {
+	const results: ItemResult[] = [];
+	const started = await startRuns.call(this, itemIndexes, results);
+	for (const { group, runs } of started) {
+		const first = group.items[0].itemIndex;
+		const timeout = this.getNodeParameter('timeout', first, 600) as number;
+		const interval = this.getNodeParameter('pollInterval', first, 10) as number;
+		let statuses;
+		try {
+			statuses = await waitForRuns.call(this, runs.map((r) => r.runId), first, timeout, interval);
+		} catch (error) {
+			for (const { itemIndex } of group.items) results.push({ itemIndex, error });
+			continue;
+		}
+		const runOf = new Map<string, string>();
+		for (const run of runs) for (const id of run.machineIds) runOf.set(id, run.runId);
+		const claimed = new Set<string>();
+		for (const { itemIndex, ids } of group.items) {
+			const rows: IDataObject[] = [];
+			for (const id of ids) {
+				if (claimed.has(id)) continue; // a machine asked for by several items is reported once, with the first
+				claimed.add(id);
+				const runId = runOf.get(id)!;
+				const status = statuses.get(runId)!;
+				const outcome = machineOutcome(status, id);
+				rows.push({
+					scriptId: Number(group.scriptId),
+					runId: Number(runId),
+					machineId: Number(id),
+					outcome,
+					timedOut: outcome === 'pending',
+				});
+			}
+			results.push({ itemIndex, json: rows });
+		}
+	}
+	return results;
+}

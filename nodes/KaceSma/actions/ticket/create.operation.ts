@@ -1,0 +1,60 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { envelopeRows, kaceId, kaceRequest } from '../../transport';
+import { ENTITIES } from '../common/entities';
+import { ticketFields, ticketRecord } from './fields';
+
+const show = { resource: ['ticket'], operation: ['create'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Queue Name or ID',
+		name: 'queueId',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getQueues' },
+		required: true,
+		displayOptions: { show },
+		default: '',
+		description: 'Service desk queue of the new ticket. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+	},
+	{
+		displayName: 'Title',
+		name: 'title',
+		type: 'string',
+		required: true,
+		displayOptions: { show },
+		default: '',
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		displayOptions: { show },
+		default: {},
+		options: ticketFields(false),
+	},
+];
+
+/** POST /api/service_desk/tickets {"Tickets":[…]} → {"Result":"Success","IDs":[n]}, then reads the ticket back. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const queueId = kaceId.call(this, this.getNodeParameter('queueId', itemIndex), 'queue', itemIndex);
+	const title = String(this.getNodeParameter('title', itemIndex)).trim();
+	const record = ticketRecord.call(this, this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject, itemIndex);
+	const body = (await kaceRequest.call(this, 'POST', '/api/service_desk/tickets', {
+		body: { Tickets: [{ ...record, title, hd_queue_id: Number(queueId) }] },
+		operation: 'create a ticket',
+		idempotent: false,
+		outcomeHint: `Search queue ${queueId} for a ticket titled "${title}" before creating it again.`,
+		itemIndex,
+	})) as IDataObject;
+	const ids = Array.isArray(body?.IDs) ? (body.IDs as unknown[]) : [];
+	const id = ids[0];
+	if (id === undefined) return { result: body };
+	const read = await kaceRequest.call(this, 'GET', `/api/service_desk/tickets/${String(id)}`, {
+		query: { shaping: ENTITIES.ticket.shaping },
+		operation: `read back ticket ${String(id)}`,
+		itemIndex,
+	});
+	return envelopeRows(read, 'Tickets')[0] ?? { id };
+}

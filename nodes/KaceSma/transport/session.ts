@@ -1,0 +1,205 @@
+import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+
+import { ApplianceAuthError, ApplianceConfigError } from '../../shared/errors';
+import { tlsRequestOptions } from '../../shared/tls';
+import { normalizeBaseUrl } from '../../shared/url';
+import { isBase32, totp } from './totp';
+
+export const KACE = 'KACE SMA';
+export const LOGIN_PATH = '/ams/shared/api/security/login';
+export const VERIFY_2FA_PATH = '/ams/shared/api/security/verify_2factor';
+
+/** What a login leaves us: the cookie header to replay, the CSRF token (≤12.0) and x-kace-authorization (newer). */
+export interface KaceSession {
+	cookie: string;
+	csrf?: string;
+	authorization?: string;
+}
+
+export function kaceBaseUrl(credentials: ICredentialDataDecryptedObject): string {
+	// users paste the console address: strip the console paths
+	return normalizeBaseUrl(credentials.baseUrl, KACE, [/\/(adminui|userui|systemui)(\/.*)?$/i]);
+}
+
+export function parseSession(value: unknown): KaceSession | undefined {
+	if (typeof value !== 'string' || !value) return undefined;
+	try {
+		const s = JSON.parse(value) as KaceSession;
+		return typeof s.cookie === 'string' ? s : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Headers for every call. Both version header names are sent (≤11.x reads x-dell-*, 12.0+ x-kace-*; 12.1+
+ * accepts either), and the CSRF token under both names when the appliance issued one.
+ */
+export function kaceHeaders(credentials: ICredentialDataDecryptedObject, session?: KaceSession): Record<string, string> {
+	const version = String(credentials.apiVersion ?? '').trim() || '5';
+	const headers: Record<string, string> = {
+		Accept: 'application/json',
+		'x-kace-api-version': version,
+		'x-dell-api-version': version,
+	};
+	if (session?.cookie) headers.Cookie = session.cookie;
+	if (session?.csrf) {
+		headers['x-kace-csrf-token'] = session.csrf;
+		headers['x-dell-csrf-token'] = session.csrf;
+	}
+	if (session?.authorization) headers['x-kace-authorization'] = session.authorization;
+	return headers;
+}
+
+function setCookies(headers: IN8nHttpFullResponse['headers']): Map<string, string> {
+	const raw = headers['set-cookie'];
+	const list = Array.isArray(raw) ? raw : raw ? [String(raw)] : [];
+	const jar = new Map<string, string>();
+	for (const line of list) {
+		const pair = String(line).split(';')[0];
+		const eq = pair.indexOf('=');
+		if (eq <= 0) continue;
+		const name = pair.slice(0, eq).trim();
+		const value = pair.slice(eq + 1).trim();
+		// a cookie being deleted (empty value or "deleted") must not be replayed
+		if (!value || value === 'deleted') jar.delete(name);
+		else jar.set(name, value);
+	}
+	return jar;
+}
+
+function header(headers: IN8nHttpFullResponse['headers'], name: string): string | undefined {
+	const v = headers[name];
+	if (v === undefined || v === null) return undefined;
+	const s = Array.isArray(v) ? String(v[0]) : String(v);
+	return s.trim() || undefined;
+}
+
+function applianceMessage(body: unknown): string | undefined {
+	if (body && typeof body === 'object') {
+		const b = body as Record<string, unknown>;
+		const m = b.errorDescription ?? b.error ?? b.message ?? b.Message;
+		if (typeof m === 'string' && m) return m;
+	}
+	if (typeof body === 'string' && body.trim() && !body.trim().startsWith('<')) return body.trim().slice(0, 300);
+	return undefined;
+}
+
+/** An error for a failed (non-auth) login answer that our request layer can classify (retry 5xx for reads). */
+function httpStatusError(message: string, res: IN8nHttpFullResponse): Error {
+	const error = new Error(message) as Error & { response: unknown };
+	error.response = {
+		status: res.statusCode,
+		headers: res.headers,
+		data: { errorDescription: applianceMessage(res.body) ?? message },
+	};
+	return error;
+}
+
+/** Network failures during login, reduced to message + code (the axios error would carry the password). */
+export function loginNetworkError(error: unknown): Error {
+	const e = error as { code?: string; cause?: { code?: string }; message?: string };
+	const code = e.code ?? e.cause?.code;
+	const out = new Error(`${KACE} login request failed: ${code ?? 'network error'}`) as Error & { code?: string };
+	if (code) out.code = code;
+	return out;
+}
+
+/**
+ * Logs in (and passes the 2FA step when a TOTP secret is set). Runs as the credential's preAuthentication:
+ * n8n stores the result in the hidden expirable `session` field and calls this again only when the field is
+ * empty or a request got 401. A refused login throws ApplianceAuthError (no HTTP status), so n8n does not try a
+ * second login in the same request.
+ */
+export async function kaceLogin(
+	helpers: IHttpRequestHelper['helpers'],
+	credentials: ICredentialDataDecryptedObject,
+): Promise<KaceSession> {
+	const base = kaceBaseUrl(credentials);
+	const username = String(credentials.username ?? '').trim();
+	const password = String(credentials.password ?? '');
+	if (!username || !password) throw new ApplianceConfigError(`${KACE} credential needs a username and a password`);
+	const organization = String(credentials.organization ?? '').trim();
+	const tls = tlsRequestOptions(credentials);
+
+	const body: Record<string, string> = { userName: username, password };
+	if (organization) body.organizationName = organization;
+	const request: IHttpRequestOptions = {
+		method: 'POST',
+		url: `${base}${LOGIN_PATH}`,
+		headers: { ...kaceHeaders(credentials), 'Content-Type': 'application/json' },
+		body,
+		json: true,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: 30_000,
+		...tls,
+	};
+	let res: IN8nHttpFullResponse;
+	try {
+		res = (await helpers.httpRequest(request)) as IN8nHttpFullResponse;
+	} catch (error) {
+		throw loginNetworkError(error);
+	}
+	const who = `user "${username}"${organization ? ` in organization "${organization}"` : ''}`;
+	if (res.statusCode === 401 || res.statusCode === 403) {
+		const said = applianceMessage(res.body);
+		throw new ApplianceAuthError(
+			`${KACE} login failed for ${who}${said ? `: "${said}"` : ''} (HTTP ${res.statusCode}). Check the username, password and organization in the credential.`,
+		);
+	}
+	if (res.statusCode === 404) {
+		throw new ApplianceConfigError(
+			`${KACE} login route ${LOGIN_PATH} was not found (HTTP 404) at ${base}: check that the URL is the appliance address (https://host, no path).`,
+		);
+	}
+	if (res.statusCode < 200 || res.statusCode >= 300) {
+		throw httpStatusError(`${KACE} login failed with HTTP ${res.statusCode}`, res);
+	}
+	const jar = setCookies(res.headers);
+	if (!jar.size) {
+		throw new ApplianceConfigError(
+			`${KACE} login answered without a session cookie: check that the URL points at the KACE SMA itself (not a proxy or portal).`,
+		);
+	}
+	const session: KaceSession = {
+		cookie: '',
+		csrf: header(res.headers, 'x-kace-csrf-token') ?? header(res.headers, 'x-dell-csrf-token') ?? jar.get('KACE_CSRF_TOKEN'),
+		authorization: header(res.headers, 'x-kace-authorization'),
+	};
+	session.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+
+	const secret = String(credentials.totpSecret ?? '').trim();
+	if (secret) {
+		// the appliance checks the code against its own clock: use it (from the Date header) when it is known
+		const serverTime = Date.parse(String(res.headers.date ?? ''));
+		if (!isBase32(secret)) {
+			throw new ApplianceConfigError(
+				`${KACE}: the TOTP secret is not valid base32 (letters A-Z and digits 2-7, as shown when two-factor authentication was set up)`,
+			);
+		}
+		const code = totp(secret, Number.isNaN(serverTime) ? Date.now() : serverTime);
+		let verify: IN8nHttpFullResponse;
+		try {
+			verify = (await helpers.httpRequest({
+				...request,
+				url: `${base}${VERIFY_2FA_PATH}`,
+				headers: { ...kaceHeaders(credentials, session), 'Content-Type': 'application/json' },
+				body: { currentCode: code },
+			})) as IN8nHttpFullResponse;
+		} catch (error) {
+			throw loginNetworkError(error);
+		}
+		if (verify.statusCode < 200 || verify.statusCode >= 300) {
+			const said = applianceMessage(verify.body);
+			throw new ApplianceAuthError(
+				`${KACE} rejected the two-factor code for ${who}${said ? `: "${said}"` : ''} (HTTP ${verify.statusCode}). Check the TOTP secret in the credential and that the n8n server's clock is right.`,
+			);
+		}
+		for (const [k, v] of setCookies(verify.headers)) jar.set(k, v);
+		session.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+		session.csrf = header(verify.headers, 'x-kace-csrf-token') ?? header(verify.headers, 'x-dell-csrf-token') ?? session.csrf;
+		session.authorization = header(verify.headers, 'x-kace-authorization') ?? session.authorization;
+	}
+	return session;
+}
