@@ -1,0 +1,291 @@
+'use strict';
+/**
+ * Runs the package's nodes through the REAL n8n engine (n8n-core WorkflowExecute, real node contexts, real
+ * httpRequestWithAuthentication with the credential's preAuthentication/authenticate and the 401 re-login,
+ * expression resolution, pairedItem) against simulators on 127.0.0.1. Only the credential store is ours:
+ * it follows packages/cli/src/credentials-helper.ts (expirable field → preAuthentication → persisted).
+ *
+ * Loads the compiled package from dist/ (npm test builds first), like n8n does.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+if (!process.env.N8N_USER_FOLDER) {
+	process.env.N8N_USER_FOLDER = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-it-appliances-'));
+}
+process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
+
+const { Workflow, ICredentialsHelper, NodeHelpers, createRunExecutionData } = require('n8n-workflow');
+const { WorkflowExecute, ExecutionLifecycleHooks } = require('n8n-core');
+
+const ROOT = path.join(__dirname, '..');
+const pkg = require(path.join(ROOT, 'package.json'));
+const PACKAGE = pkg.name;
+
+function loadClass(file) {
+	const mod = require(path.join(ROOT, file));
+	const Klass = Object.values(mod).find((v) => typeof v === 'function');
+	return new Klass();
+}
+
+const nodeTypesMap = {};
+const credentialTypes = {};
+const built = (file) => fs.existsSync(path.join(ROOT, file));
+for (const file of pkg.n8n.nodes.filter(built)) {
+	const node = loadClass(file);
+	nodeTypesMap[`${PACKAGE}.${node.description.name}`] = node;
+}
+for (const file of pkg.n8n.credentials.filter(built)) {
+	const cred = loadClass(file);
+	credentialTypes[cred.name] = cred;
+}
+
+// n8n's own nodes the tests chain ours with: a manual trigger and a pass-through.
+const manualTrigger = {
+	description: {
+		displayName: 'Manual Trigger', name: 'manualTrigger', group: ['trigger'], version: 1, defaults: {},
+		inputs: [], outputs: ['main'], properties: [],
+	},
+	async execute() { return [this.getInputData()]; },
+};
+const noOp = {
+	description: {
+		displayName: 'No Op', name: 'noOp', group: ['transform'], version: 1, defaults: {},
+		inputs: ['main'], outputs: ['main'], properties: [],
+	},
+	async execute() { return [this.getInputData()]; },
+};
+nodeTypesMap['n8n-nodes-base.manualTrigger'] = manualTrigger;
+nodeTypesMap['n8n-nodes-base.noOp'] = noOp;
+
+const nodeTypes = {
+	getByName: (t) => nodeTypesMap[t],
+	getKnownTypes: () => ({}),
+	getByNameAndVersion: (t, v) => {
+		if (!nodeTypesMap[t]) throw new Error(`unknown node type ${t}`);
+		return NodeHelpers.getVersionedNodeType(nodeTypesMap[t], v);
+	},
+};
+
+/** Evaluates `={{ ... }}` expressions over $credentials (for generic authenticate blocks). */
+const resolve = (v, c) =>
+	typeof v === 'string' && v.startsWith('=')
+		? v.slice(1).replace(/\{\{([\s\S]+?)\}\}/g, (_, e) => String(new Function('$credentials', `return (${e});`)(c)))
+		: v;
+
+/**
+ * Credential store + helper with n8n's rules. `store[type]` holds the decrypted data; `log` counts
+ * preAuthentication calls (logins) per type.
+ */
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(store) {
+		super();
+		this.store = store;
+		this.logins = {};
+	}
+	getParentTypes() { return []; }
+	isCredentialUsableByNode() { return true; }
+	getCredentialsProperties(t) { return credentialTypes[t].properties; }
+	async getDecrypted(_additionalData, _nodeCredentials, type) {
+		if (!this.store[type]) throw new Error(`no credential of type ${type} in the test store`);
+		return { ...this.store[type] };
+	}
+	async updateCredentials(_nodeCredentials, type, data) { this.store[type] = { ...data }; }
+	async updateCredentialsOauthTokenData() {}
+	async runPreAuthentication(helpers, credentials, type) {
+		return credentialTypes[type].preAuthentication?.call(helpers, credentials);
+	}
+	async preAuthentication(helpers, credentials, type, node, credentialsExpired) {
+		const ct = credentialTypes[type];
+		const expirable = ct.properties.find((p) => p.type === 'hidden' && p.typeOptions?.expirable);
+		if (!expirable || typeof ct.preAuthentication !== 'function') return undefined;
+		const isTest = node.type === 'n8n-nodes-base.noOp' && node.parameters?.temp === '';
+		if (credentials[expirable.name] !== '' && credentials[expirable.name] !== undefined && !credentialsExpired && !isTest) return undefined;
+		this.logins[type] = (this.logins[type] ?? 0) + 1;
+		const out = await ct.preAuthentication.call(helpers, credentials);
+		if (!out || !(expirable.name in out)) return undefined;
+		await this.updateCredentials(undefined, type, { ...credentials, ...out });
+		return Object.assign(credentials, out);
+	}
+	async authenticate(credentials, type, requestOptions) {
+		const a = credentialTypes[type].authenticate;
+		if (typeof a === 'function') return a(credentials, requestOptions);
+		for (const [outer, kv] of Object.entries(a?.properties ?? {})) {
+			for (const [k, v] of Object.entries(kv)) (requestOptions[outer] ??= {})[k] = resolve(v, credentials);
+		}
+		return requestOptions;
+	}
+}
+
+function additionalDataFor(hooks, credentialsHelper) {
+	const base = 'http://localhost:5678';
+	return {
+		hooks, credentialsHelper, executionId: '1', variables: {}, restApiUrl: `${base}/rest`, instanceBaseUrl: base,
+		formWaitingBaseUrl: `${base}/form-waiting`, webhookBaseUrl: `${base}/webhook`,
+		webhookWaitingBaseUrl: `${base}/webhook-waiting`, webhookTestBaseUrl: `${base}/webhook-test`,
+		currentNodeParameters: undefined, executeWorkflow: async () => { throw new Error('n/a'); },
+		setExecutionStatus() {}, sendDataToUI() {}, logAiEvent() {},
+	};
+}
+
+let nodeCounter = 0;
+
+/**
+ * A test "engine": keeps one credential store (so sessions persist across executions, as in n8n's DB) and
+ * the workflow static data of triggers between polls.
+ */
+class Engine {
+	constructor(credentials) {
+		this.helper = new TestCredentialsHelper(credentials);
+		this.staticData = {};
+	}
+	get store() { return this.helper.store; }
+	logins(type) { return this.helper.logins[type] ?? 0; }
+
+	/**
+	 * Runs Manual Trigger → [input items via a Code-like node] → our node. `nodeParams`: the node's parameters;
+	 * `input`: array of json objects fed to the node (default one empty item). Returns
+	 * { status, items (json array), error, run }.
+	 */
+	async runNode(type, credentialType, parameters, { input = [{}], settings = {} } = {}) {
+		const id = ++nodeCounter;
+		const inputs = input;
+		const feeder = {
+			description: {
+				displayName: 'Feed', name: `feed${id}`, group: ['transform'], version: 1, defaults: {},
+				inputs: ['main'], outputs: ['main'], properties: [],
+			},
+			async execute() { return [inputs.map((json, i) => ({ json, pairedItem: { item: 0 } }))]; },
+		};
+		nodeTypesMap[`test.feed${id}`] = feeder;
+		const nodes = [
+			{ id: 't', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{ id: 'f', name: 'Feed', type: `test.feed${id}`, typeVersion: 1, position: [200, 0], parameters: {} },
+			{
+				id: 'n', name: 'Node', type: `${PACKAGE}.${type}`, typeVersion: nodeTypesMap[`${PACKAGE}.${type}`].description.version,
+				position: [400, 0], parameters, credentials: { [credentialType]: { id: '1', name: 'cred' } }, ...settings,
+			},
+		];
+		const connections = {
+			Start: { main: [[{ node: 'Feed', type: 'main', index: 0 }]] },
+			Feed: { main: [[{ node: 'Node', type: 'main', index: 0 }]] },
+		};
+		try {
+			return await this.run(nodes, connections, 'Start', 'Node');
+		} finally {
+			delete nodeTypesMap[`test.feed${id}`];
+		}
+	}
+
+	async run(nodes, connections, start, resultNode, mode = 'manual') {
+		const workflow = new Workflow({
+			id: 'wf', nodes, connections, nodeTypes, active: false, settings: { executionOrder: 'v1' },
+			staticData: this.staticData,
+		});
+		const hooks = new ExecutionLifecycleHooks(mode, '1', { id: 'wf', name: 'wf', nodes, connections, active: false, settings: {} });
+		const done = new Promise((r) => hooks.addHandler('workflowExecuteAfter', r));
+		const runData = createRunExecutionData({
+			executionData: {
+				nodeExecutionStack: [{ node: workflow.getNode(start), data: { main: [[{ json: {} }]] }, source: null }],
+			},
+		});
+		await new WorkflowExecute(additionalDataFor(hooks, this.helper), mode, runData).processRunExecutionData(workflow);
+		const run = await done;
+		const nodeRuns = run.data.resultData.runData[resultNode];
+		const last = nodeRuns?.[nodeRuns.length - 1];
+		const main = last?.data?.main?.[0] ?? [];
+		return {
+			status: run.status,
+			error: run.data.resultData.error ?? last?.error,
+			items: main.map((i) => i.json),
+			raw: main,
+			run,
+		};
+	}
+
+	/**
+	 * Calls a polling trigger's poll() through the engine's PollContext, as n8n does on each tick (mode
+	 * 'trigger') or for "Fetch Test Event" (mode 'manual'). Static data persists between calls on this engine.
+	 * Returns { items, result } where result is what poll() returned (null = nothing new).
+	 */
+	async poll(type, credentialType, parameters, mode = 'trigger') {
+		const { PollContext } = require('n8n-core');
+		const nodeType = nodeTypesMap[`${PACKAGE}.${type}`];
+		const node = {
+			id: 'p', name: 'Trigger', type: `${PACKAGE}.${type}`, typeVersion: nodeType.description.version,
+			position: [0, 0], parameters, credentials: { [credentialType]: { id: '1', name: 'cred' } },
+		};
+		const workflow = new Workflow({
+			id: 'wf', nodes: [node], connections: {}, nodeTypes, active: mode !== 'manual', settings: {},
+			staticData: this.staticData,
+		});
+		const hooks = new ExecutionLifecycleHooks(mode, '1', { id: 'wf', name: 'wf', nodes: [node], connections: {}, active: true, settings: {} });
+		const additionalData = additionalDataFor(hooks, this.helper);
+		const ctx = new PollContext(workflow, workflow.getNode('Trigger'), additionalData, mode, 'trigger');
+		const result = await nodeType.poll.call(ctx);
+		// n8n persists static data after an emitting poll; nothing to do for the in-memory object
+		return { result, items: result ? result[0].map((i) => i.json) : [] };
+	}
+
+	/**
+	 * Runs a credential type's `test` the way n8n's credentials tester does: a temporary NoOp node whose only
+	 * property carries `routing.request = test.request`, executed by the routing engine (preAuthentication
+	 * always runs). Returns { status: 'OK' | 'Error', message }.
+	 */
+	async testCredential(credentialType) {
+		const ct = credentialTypes[credentialType];
+		const testType = {
+			description: {
+				displayName: 'Temp', name: 'noOp', group: ['transform'], version: 1, defaults: {}, inputs: ['main'], outputs: ['main'],
+				credentials: [{ name: credentialType, required: true }],
+				properties: [{ displayName: 'Temp', name: 'temp', type: 'hidden', default: '', routing: { request: ct.test.request } }],
+			},
+		};
+		nodeTypesMap['n8n-nodes-base.noOp'] = testType;
+		try {
+			const nodes = [
+				{ id: 't', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{ id: 'n', name: 'Temp', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [200, 0], parameters: { temp: '' }, credentials: { [credentialType]: { id: '1', name: 'cred' } } },
+			];
+			const r = await this.run(nodes, { Start: { main: [[{ node: 'Temp', type: 'main', index: 0 }]] } }, 'Start', 'Temp');
+			return r.error ? { status: 'Error', message: r.error.message, error: r.error } : { status: 'OK', message: 'Connection successful!' };
+		} finally {
+			nodeTypesMap['n8n-nodes-base.noOp'] = noOp;
+		}
+	}
+
+	/** Calls a node's listSearch / loadOptions method through n8n's LoadOptionsContext. */
+	async loadOptions(type, credentialType, kind, method, currentParameters = {}, filter, paginationToken) {
+		const { LoadOptionsContext } = require('n8n-core');
+		const nodeType = nodeTypesMap[`${PACKAGE}.${type}`];
+		const node = {
+			id: 'n', name: 'Node', type: `${PACKAGE}.${type}`, typeVersion: nodeType.description.version,
+			position: [0, 0], parameters: currentParameters, credentials: { [credentialType]: { id: '1', name: 'cred' } },
+		};
+		const workflow = new Workflow({ id: 'wf', nodes: [node], connections: {}, nodeTypes, active: false, settings: {} });
+		const hooks = new ExecutionLifecycleHooks('manual', '1', { id: 'wf', name: 'wf', nodes: [node], connections: {}, active: false, settings: {} });
+		const additionalData = additionalDataFor(hooks, this.helper);
+		additionalData.currentNodeParameters = currentParameters;
+		const ctx = new LoadOptionsContext(workflow, node, additionalData, '');
+		const fn = nodeType.methods[kind][method];
+		return kind === 'listSearch' ? fn.call(ctx, filter, paginationToken) : fn.call(ctx);
+	}
+}
+
+/** Every string in a value (deep), for leak checks. */
+function allText(value) {
+	return JSON.stringify(value, (_k, v) => (v instanceof Error ? { message: v.message, description: v.description, stack: v.stack, ...v } : v)) ?? '';
+}
+
+/** Throws if any secret appears in any of the given values (outputs, errors, logs). */
+function assertNoSecrets(secrets, ...values) {
+	const text = values.map(allText).join('\n');
+	for (const s of secrets.filter((x) => x && x.length >= 4)) {
+		for (const form of [s, encodeURIComponent(s), Buffer.from(s).toString('base64')]) {
+			if (text.includes(form)) throw new Error(`secret leaked: ${s.slice(0, 2)}…(${form === s ? 'plain' : 'encoded'})`);
+		}
+	}
+}
+
+module.exports = { Engine, PACKAGE, nodeTypesMap, credentialTypes, assertNoSecrets, allText };
