@@ -451,6 +451,17 @@ describe('resilience', () => {
 		expect(tries[1].at - tries[0].at).toBeGreaterThanOrEqual(900);
 	});
 
+	test('slow answers past the credential timeout are retried, then reported as a timeout', async () => {
+		const sim = await startSim({ machines: 10 });
+		sim.faults.add({ path: '/api/inventory/machines', delayMs: 1500, passThrough: true, times: 1 });
+		const engine = engineFor(sim, { timeoutSeconds: 1 });
+		const r = await engine.runNode('kaceSma', 'kaceSmaApi', machinesParams());
+		expect(r.items).toHaveLength(10); // first attempt timed out, the retry answered
+		sim.faults.add({ path: '/api/inventory/machines', delayMs: 1500, passThrough: true, times: 10 });
+		const failed = await engine.runNode('kaceSma', 'kaceSmaApi', machinesParams());
+		expect(failed.error.message).toBe('KACE SMA: get many machine records failed: the request timed out (tried 4 times)');
+	});
+
 	test('an HTML page with status 200 is retried, then reported clearly', async () => {
 		const sim = await startSim({ machines: 10 });
 		sim.faults.add({ path: '/api/inventory/machines', html: true, times: 10 });

@@ -1,7 +1,7 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
 /**
- * TLS settings every appliance credential offers. They are applied to EVERY request the credential makes
+ * Connection settings every appliance credential offers (TLS trust, client certificate, timeout). They are applied to EVERY request the credential makes
  * (login, node operations, list searches, polls, credential test) through the credential's `authenticate`
  * function, because n8n's `test.request.skipSslCertificateValidation` only reaches the credential test.
  */
@@ -25,7 +25,7 @@ export const tlsCredentialProperties: INodeProperties[] = [
 	},
 ];
 
-export type TlsRequestOptions = Pick<IHttpRequestOptions, 'skipSslCertificateValidation' | 'agentOptions'>;
+export type TlsRequestOptions = Pick<IHttpRequestOptions, 'skipSslCertificateValidation' | 'agentOptions' | 'timeout'>;
 
 function pem(value: unknown): string | undefined {
 	if (typeof value !== 'string') return undefined;
@@ -38,9 +38,10 @@ function pem(value: unknown): string | undefined {
 		.replace(/\s*(-----END [A-Z ]+-----)/g, '\n$1');
 }
 
-/** Request options carrying the credential's TLS settings (CA, client certificate, insecure toggle). */
+/** Request options carrying the credential's connection settings (CA, client certificate, insecure toggle, timeout). */
 export function tlsRequestOptions(credentials: ICredentialDataDecryptedObject): TlsRequestOptions {
-	const out: TlsRequestOptions = {};
+	const seconds = Number(credentials.timeoutSeconds);
+	const out: TlsRequestOptions = { timeout: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 60_000 };
 	if (credentials.allowUnauthorizedCerts === true) out.skipSslCertificateValidation = true;
 	const agentOptions: NonNullable<IHttpRequestOptions['agentOptions']> = {};
 	const ca = pem(credentials.caCertificate);

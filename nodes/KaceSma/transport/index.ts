@@ -105,7 +105,6 @@ export interface KaceRequestOptions {
 	idempotent?: boolean;
 	outcomeHint?: string;
 	itemIndex?: number;
-	timeout?: number;
 	/** accept a non-object JSON answer (script run returns a bare run id) */
 	allowScalar?: boolean;
 }
@@ -126,7 +125,6 @@ export async function kaceRequest<T = IDataObject>(
 			method,
 			url: qs ? `${path}?${qs}` : path,
 			json: true,
-			timeout: options.timeout ?? 120_000,
 			...(options.body !== undefined ? { body: options.body, headers: { 'Content-Type': 'application/json' } } : {}),
 		},
 		{

@@ -132,7 +132,6 @@ export async function kaceLogin(
 		json: true,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		timeout: 30_000,
 		...tls,
 	};
 	let res: IN8nHttpFullResponse;
