@@ -1,7 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { ENTITIES } from '../actions/common/entities';
-import { encodeKaceValue, envelopeRows, kaceRequest, recordId } from '../transport';
+import { envelopeRows, kaceRequest, recordId } from '../transport';
 
 const PAGE = 50;
 
@@ -38,5 +38,3 @@ export const listSearch = Object.fromEntries(
 		},
 	]),
 );
-
-export { encodeKaceValue };

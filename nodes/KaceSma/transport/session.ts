@@ -5,9 +5,10 @@ import { tlsRequestOptions } from '../../shared/tls';
 import { normalizeBaseUrl } from '../../shared/url';
 import { isBase32, totp } from './totp';
 
-export const KACE = 'KACE SMA';
-export const LOGIN_PATH = '/ams/shared/api/security/login';
-export const VERIFY_2FA_PATH = '/ams/shared/api/security/verify_2factor';
+import { KACE, LOGIN_PATH, VERIFY_2FA_PATH } from './constants';
+import { kaceMessage } from './errors';
+
+export { KACE };
 
 /** What a login leaves us: the cookie header to replay, the CSRF token (≤12.0) and x-kace-authorization (newer). */
 export interface KaceSession {
@@ -75,23 +76,13 @@ function header(headers: IN8nHttpFullResponse['headers'], name: string): string 
 	return s.trim() || undefined;
 }
 
-function applianceMessage(body: unknown): string | undefined {
-	if (body && typeof body === 'object') {
-		const b = body as Record<string, unknown>;
-		const m = b.errorDescription ?? b.error ?? b.message ?? b.Message;
-		if (typeof m === 'string' && m) return m;
-	}
-	if (typeof body === 'string' && body.trim() && !body.trim().startsWith('<')) return body.trim().slice(0, 300);
-	return undefined;
-}
-
 /** An error for a failed (non-auth) login answer that our request layer can classify (retry 5xx for reads). */
 function httpStatusError(message: string, res: IN8nHttpFullResponse): Error {
 	const error = new Error(message) as Error & { response: unknown };
 	error.response = {
 		status: res.statusCode,
 		headers: res.headers,
-		data: { errorDescription: applianceMessage(res.body) ?? message },
+		data: { errorDescription: kaceMessage(res.body) ?? message },
 	};
 	return error;
 }
@@ -142,7 +133,7 @@ export async function kaceLogin(
 	}
 	const who = `user "${username}"${organization ? ` in organization "${organization}"` : ''}`;
 	if (res.statusCode === 401 || res.statusCode === 403) {
-		const said = applianceMessage(res.body);
+		const said = kaceMessage(res.body);
 		throw new ApplianceAuthError(
 			`${KACE} login failed for ${who}${said ? `: "${said}"` : ''} (HTTP ${res.statusCode}). Check the username, password and organization in the credential.`,
 		);
@@ -190,7 +181,7 @@ export async function kaceLogin(
 			throw loginNetworkError(error);
 		}
 		if (verify.statusCode < 200 || verify.statusCode >= 300) {
-			const said = applianceMessage(verify.body);
+			const said = kaceMessage(verify.body);
 			throw new ApplianceAuthError(
 				`${KACE} rejected the two-factor code for ${who}${said ? `: "${said}"` : ''} (HTTP ${verify.statusCode}). Check the TOTP secret in the credential and that the n8n server's clock is right.`,
 			);
