@@ -1,0 +1,45 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { nodeProperties, router } from './actions/router';
+import {
+	searchAgents,
+	searchAlarms,
+	searchMachineGroups,
+	searchOrganizations,
+	searchProcedures,
+	searchUsers,
+} from './methods/listSearch';
+
+export class KaseyaVsa implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Kaseya VSA',
+		name: 'kaseyaVsa',
+		icon: { light: 'file:vsa.svg', dark: 'file:vsa.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Manage agents, run agent procedures and handle alarms in Kaseya VSA 9',
+		defaults: { name: 'Kaseya VSA' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'kaseyaVsaApi', required: true }],
+		properties: nodeProperties,
+	};
+
+	methods = {
+		listSearch: {
+			searchAgents,
+			searchAlarms,
+			searchMachineGroups,
+			searchOrganizations,
+			searchProcedures,
+			searchUsers,
+		},
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,269 @@
+import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { SeenKeys } from '../shared/poll';
+import { parseVsaTime } from './actions/agentProcedure/run';
+import type { ListResult } from './transport/request';
+import { vsaList } from './transport/request';
+
+/** Online codes (kaseya-vsa.md §5.3): 0 offline; 1, 2, 11, 12 online; 198 suspended; 199 never checked in. */
+const ONLINE_CODES = new Set([1, 2, 11, 12]);
+const OFFLINE_OR_NEW = new Set([0, 199]);
+
+type Event = 'newAgent' | 'agentOffline' | 'agentOnline' | 'newAlarm';
+
+interface AgentCursor {
+	/** newest creation time emitted (ms) */
+	ts: number;
+	/** AgentIds already emitted at exactly that time; ['*'] = all agents at it (baseline) */
+	ids: string[];
+}
+
+/** Largest alarm list one poll keeps in memory (static data); beyond it the oldest keys are forgotten first. */
+const MIN_SEEN = 5000;
+
+function onlineCode(row: IDataObject): number | undefined {
+	const n = Number(row.Online);
+	return row.Online === undefined || row.Online === null || !Number.isFinite(n) ? undefined : n;
+}
+
+function alarmTime(row: IDataObject): number | undefined {
+	for (const f of ['EventDateTime', 'AlarmDate', 'CreationDate', 'EventTime']) {
+		const t = parseVsaTime(row[f]);
+		if (t !== undefined) return t;
+	}
+	return undefined;
+}
+
+/** Numeric comparison of two decimal id strings of any length. */
+function compareIds(a: string, b: string): number {
+	const x = a.replace(/^0+/, '');
+	const y = b.replace(/^0+/, '');
+	if (x.length !== y.length) return x.length - y.length;
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
+export class KaseyaVsaTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Kaseya VSA Trigger',
+		name: 'kaseyaVsaTrigger',
+		icon: { light: 'file:vsa.svg', dark: 'file:vsa.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["event"]}}',
+		description: 'Starts the workflow when agents appear, go offline or online, or alarms are raised in Kaseya VSA 9',
+		defaults: { name: 'Kaseya VSA Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'kaseyaVsaApi', required: true }],
+		properties: [
+			{
+				displayName: 'Event',
+				name: 'event',
+				type: 'options',
+				options: [
+					{
+						name: 'Agent Went Offline',
+						value: 'agentOffline',
+						description: 'An agent that was online is now offline (the first poll only records the current states)',
+					},
+					{
+						name: 'Agent Went Online',
+						value: 'agentOnline',
+						description: 'An agent that was offline (or never checked in) is now online',
+					},
+					{ name: 'New Agent', value: 'newAgent', description: 'An agent was created (installed)' },
+					{ name: 'New Alarm', value: 'newAlarm', description: 'An alarm was raised' },
+				],
+				default: 'newAlarm',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Raw Filter',
+						name: 'filter',
+						type: 'string',
+						default: '',
+						placeholder: "e.g. substringof('.acme', AgentName)",
+						description: 'An OData $filter the agents or alarms must match',
+					},
+					{
+						displayName: 'Timestamp Field',
+						name: 'timestampField',
+						type: 'string',
+						default: 'CreationDate',
+						displayOptions: { show: { '/event': ['newAgent'] } },
+						description: 'Agent field holding the creation time (e.g. FirstCheckIn if CreationDate is empty on your VSA)',
+					},
+				],
+			},
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const event = this.getNodeParameter('event') as Event;
+		const options = this.getNodeParameter('options', {}) as IDataObject;
+		const filter = String(options.filter ?? '').trim() || undefined;
+		const manual = this.getMode() === 'manual';
+		// manual mode ("Fetch Test Event") must not even create the static data
+		const staticData: IDataObject = manual ? {} : this.getWorkflowStaticData('node');
+		const and = (extra: string) => (filter ? `(${filter}) and (${extra})` : extra);
+
+		if (event === 'newAgent') {
+			const field = String(options.timestampField || 'CreationDate').trim();
+			if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(field)) {
+				throw new NodeOperationError(this.getNode(), `Timestamp Field "${field}" is not a valid field name`);
+			}
+			const orderby = `${field} desc`;
+			const newest = async () =>
+				(
+					await vsaList.call(this, '/assetmgmt/agents', {
+						filter,
+						orderby,
+						returnAll: false,
+						limit: 1,
+						operation: 'read the newest agent',
+					})
+				).rows[0];
+			if (manual) {
+				const sample = await newest();
+				return sample ? [this.helpers.returnJsonArray([sample])] : null;
+			}
+			const key = `newAgent:${field}:${filter ?? ''}`;
+			const cursor = staticData[key] as AgentCursor | undefined;
+			if (!cursor) {
+				const row = await newest();
+				staticData[key] = { ts: (row && parseVsaTime(row[field])) ?? 0, ids: ['*'] } as AgentCursor;
+				return null;
+			}
+			// newest first, page by page, until a page reaches agents older than the cursor
+			const candidates: IDataObject[] = [];
+			let skip: number | undefined = 0;
+			while (skip !== undefined) {
+				const page: ListResult = await vsaList.call(this, '/assetmgmt/agents', {
+					filter,
+					orderby,
+					returnAll: false,
+					limit: 100,
+					skip,
+					operation: 'poll for new agents',
+				});
+				let sorted = true;
+				let reachedOlder = false;
+				let previous = Number.POSITIVE_INFINITY;
+				for (const row of page.rows) {
+					const t = parseVsaTime(row[field]);
+					if (t === undefined) continue;
+					if (t > previous) sorted = false;
+					previous = t;
+					if (t >= cursor.ts) candidates.push(row);
+					else reachedOlder = true;
+				}
+				// a server that ignores $orderby gets a full scan instead of an early stop
+				skip = reachedOlder && sorted ? undefined : page.nextSkip;
+			}
+			const atCursor = new Set(cursor.ids);
+			const seen = new Set<string>();
+			const fresh = candidates.filter((row) => {
+				const id = String(row.AgentId ?? '');
+				if (seen.has(id)) return false;
+				seen.add(id);
+				const t = parseVsaTime(row[field])!;
+				return t > cursor.ts || (!atCursor.has('*') && !atCursor.has(id));
+			});
+			if (!fresh.length) return null;
+			fresh.sort((a, b) => parseVsaTime(a[field])! - parseVsaTime(b[field])!);
+			const maxTs = parseVsaTime(fresh[fresh.length - 1][field])!;
+			const idsAtMax = fresh.filter((r) => parseVsaTime(r[field]) === maxTs).map((r) => String(r.AgentId ?? ''));
+			staticData[key] = {
+				ts: maxTs,
+				ids: maxTs === cursor.ts ? [...new Set([...cursor.ids, ...idsAtMax])] : idsAtMax,
+			} as AgentCursor;
+			return [this.helpers.returnJsonArray(fresh)];
+		}
+
+		if (event === 'agentOffline' || event === 'agentOnline') {
+			const wantOnline = event === 'agentOnline';
+			if (manual) {
+				const { rows } = await vsaList.call(this, '/assetmgmt/agents', {
+					filter: and(wantOnline ? 'Online gt 0 and Online lt 198' : 'Online eq 0'),
+					returnAll: false,
+					limit: 1,
+					operation: `read an ${wantOnline ? 'online' : 'offline'} agent`,
+				});
+				return rows.length ? [this.helpers.returnJsonArray(rows)] : null;
+			}
+			const { rows } = await vsaList.call(this, '/assetmgmt/agents', {
+				filter,
+				returnAll: true,
+				idField: 'AgentId',
+				operation: 'poll the agents\' online states',
+			});
+			const key = `online:${filter ?? ''}`;
+			const previous = staticData[key] as Record<string, number> | undefined;
+			const states: Record<string, number> = {};
+			const changed: IDataObject[] = [];
+			for (const row of rows) {
+				const id = String(row.AgentId ?? '');
+				const code = onlineCode(row);
+				if (!id || code === undefined) continue;
+				states[id] = code;
+				const before = previous?.[id];
+				if (before === undefined) continue;
+				if (wantOnline && OFFLINE_OR_NEW.has(before) && ONLINE_CODES.has(code)) changed.push(row);
+				if (!wantOnline && ONLINE_CODES.has(before) && code === 0) changed.push(row);
+			}
+			// the first poll only records the states; agents that disappeared are forgotten
+			staticData[key] = states;
+			if (!previous || !changed.length) return null;
+			return [this.helpers.returnJsonArray(changed)];
+		}
+
+		if (event === 'newAlarm') {
+			// /alarms/true (all alarms) + our own memory: /alarms/false is session-stateful on the server
+			if (manual) {
+				const { rows } = await vsaList.call(this, '/assetmgmt/alarms/true', {
+					filter,
+					returnAll: false,
+					limit: 100,
+					operation: 'read the newest alarm',
+				});
+				if (!rows.length) return null;
+				const newest = rows.reduce((best, row) => {
+					const tb = alarmTime(best);
+					const tr = alarmTime(row);
+					if (tr !== undefined && tb !== undefined && tr !== tb) return tr > tb ? row : best;
+					return compareIds(String(row.AlarmId ?? ''), String(best.AlarmId ?? '')) > 0 ? row : best;
+				});
+				return [this.helpers.returnJsonArray([newest])];
+			}
+			const { rows } = await vsaList.call(this, '/assetmgmt/alarms/true', {
+				filter,
+				returnAll: true,
+				idField: 'AlarmId',
+				operation: 'poll for new alarms',
+			});
+			const key = `alarms:${filter ?? ''}`;
+			const baseline = !Array.isArray((staticData[key] as IDataObject | undefined)?.seen);
+			const before = new SeenKeys((staticData[key] as IDataObject | undefined) ?? {}, 'seen', Number.MAX_SAFE_INTEGER);
+			const fresh = baseline ? [] : rows.filter((row) => !before.has(String(row.AlarmId ?? '')));
+			// remember exactly the alarms listed now (closed alarms leave the list and are forgotten)
+			const memory: IDataObject = {};
+			const now = new SeenKeys(memory, 'seen', Math.max(MIN_SEEN, rows.length));
+			for (const row of rows) if (row.AlarmId !== undefined && row.AlarmId !== null) now.add(String(row.AlarmId));
+			if (!memory.seen) memory.seen = [];
+			staticData[key] = memory;
+			if (!fresh.length) return null;
+			fresh.sort((a, b) => compareIds(String(a.AlarmId ?? ''), String(b.AlarmId ?? '')));
+			return [this.helpers.returnJsonArray(fresh)];
+		}
+
+		throw new NodeOperationError(this.getNode(), `Unknown event "${String(event)}"`);
+	}
+}

@@ -1,0 +1,472 @@
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+} from 'n8n-workflow';
+
+import type { HttpFailure } from '../../shared/errors';
+import { ApplianceAuthError, ApplianceConfigError, extractFailure } from '../../shared/errors';
+import type { MappedError, RequestContext } from '../../shared/http';
+import { applianceRequest } from '../../shared/http';
+import { CREDENTIAL, VSA, parseSession, sessionExpiring } from './auth';
+import { parseVsaJson, stringifyIds } from './json';
+
+/** The VSA envelope (kaseya-vsa.md §3). `Error: "None"` is success. */
+export interface VsaEnvelope {
+	TotalRecords?: number;
+	Result?: unknown;
+	ResponseCode?: number | string;
+	Status?: string;
+	Error?: string;
+	[key: string]: unknown;
+}
+
+export interface VsaResponse {
+	statusCode: number;
+	headers: IDataObject;
+	/** parsed body (ids as strings), undefined for an empty answer (HTTP 204) */
+	body?: VsaEnvelope;
+}
+
+/** A 2xx body that is not JSON (HTML page, cut document): reported through `validate`, retried for reads. */
+class NotJson {
+	constructor(readonly reason: string) {}
+}
+
+interface RawResponse {
+	statusCode: number;
+	headers: IDataObject;
+	body: unknown;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Session handling
+//
+// n8n logs in (runs the credential's preAuthentication) when the hidden `session` field is empty, and re-logs
+// in on an HTTP 401 error. The VSA, however, may refuse a token inside an HTTP 200 (body ResponseCode 401, seen
+// on 9.3), and many concurrent requests (run a procedure on 500 agents) would each log in on their own. So every
+// request is sent with `ignoreHttpStatusErrors: true` (n8n's own 401 retry never fires) and this layer decides:
+//  - no or expiring session (SessionExpiration − margin is past): ONE request logs in, by passing the
+//    credential data with an empty `session` (`credentialsDecrypted`), which makes n8n run preAuthentication
+//    and persist the new token; concurrent requests wait for it and then use the new token;
+//  - HTTP 401 or body ResponseCode 401/4010001: the same single-flight login, then the request is sent once more;
+//    a second refusal is an authentication error, and no further request is made in this execution;
+//  - a refused login (wrong PAT/password) is remembered: every other request of the execution fails with the
+//    same message without contacting the VSA (exactly one login attempt per execution).
+// ---------------------------------------------------------------------------------------------------------
+
+interface Gate {
+	/** resolves when the request that is logging in right now has finished */
+	login?: Promise<void>;
+	/** completed logins in this execution */
+	generation: number;
+	/** a refused login: no more requests in this execution */
+	authFailure?: string;
+}
+
+const gates = new WeakMap<object, Gate>();
+
+function gateFor(ctx: object): Gate {
+	let gate = gates.get(ctx);
+	if (!gate) {
+		gate = { generation: 0 };
+		gates.set(ctx, gate);
+	}
+	return gate;
+}
+
+/** Body ResponseCode as a number (it arrives as a number or a string). */
+export function responseCodeOf(body: unknown): number | undefined {
+	if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
+	const rc = (body as IDataObject).ResponseCode;
+	if (rc === undefined || rc === null || rc === '') return undefined;
+	const n = Number(rc);
+	return Number.isFinite(n) ? n : undefined;
+}
+
+function sessionRefused(res: RawResponse): boolean {
+	if (res.statusCode === 401) return true;
+	const rc = responseCodeOf(res.body);
+	return rc === 401 || rc === 4010001;
+}
+
+function parseBody(text: string): unknown {
+	if (!text.trim()) return undefined;
+	try {
+		return stringifyIds(parseVsaJson(text));
+	} catch {
+		return text;
+	}
+}
+
+/** Reduces whatever n8n threw to a clean error (no request headers, no token) our request layer understands. */
+function cleanError(error: unknown, gate: Gate): Error {
+	const failure = extractFailure(error);
+	if (failure.auth) {
+		gate.authFailure = failure.auth;
+		return new ApplianceAuthError(failure.auth);
+	}
+	if (failure.config) return new ApplianceConfigError(failure.config);
+	if (failure.status !== undefined) {
+		return Object.assign(new Error(`${VSA} answered HTTP ${failure.status}`), {
+			response: { status: failure.status, headers: failure.headers, data: failure.body },
+		});
+	}
+	const code = failure.code;
+	const message = error instanceof Error && /timeout/i.test(error.message) ? 'timeout' : code ?? 'network error';
+	return Object.assign(new Error(`${VSA} request failed: ${message}`), code ? { code } : {});
+}
+
+async function rawSend(
+	ctx: RequestContext,
+	gate: Gate,
+	options: IHttpRequestOptions,
+	loginWith?: ICredentialDataDecryptedObject,
+): Promise<RawResponse> {
+	const node = ctx.getNode();
+	const ref = node.credentials?.[CREDENTIAL];
+	const extra = loginWith
+		? {
+				credentialsDecrypted: {
+					id: ref?.id ?? '',
+					name: ref?.name ?? '',
+					type: CREDENTIAL,
+					data: { ...loginWith, session: '' },
+				},
+			}
+		: undefined;
+	let res: IN8nHttpFullResponse;
+	try {
+		res = (await ctx.helpers.httpRequestWithAuthentication.call(
+			ctx,
+			CREDENTIAL,
+			{
+				...options,
+				json: false,
+				encoding: 'text',
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+			},
+			extra,
+		)) as IN8nHttpFullResponse;
+	} catch (error) {
+		throw cleanError(error, gate);
+	}
+	const text = typeof res.body === 'string' ? res.body : res.body === undefined || res.body === null ? '' : String(res.body);
+	return { statusCode: res.statusCode, headers: (res.headers ?? {}) as IDataObject, body: parseBody(text) };
+}
+
+/** Sends one request that logs in first; other requests of the execution wait until it is done. */
+async function sendAsLogin(
+	ctx: RequestContext,
+	gate: Gate,
+	options: IHttpRequestOptions,
+	credentials: ICredentialDataDecryptedObject,
+): Promise<RawResponse> {
+	let release!: () => void;
+	gate.login = new Promise<void>((resolve) => (release = resolve));
+	try {
+		const res = await rawSend(ctx, gate, options, credentials);
+		gate.generation++;
+		if (sessionRefused(res)) {
+			gate.authFailure = `${VSA} refused the session token it had just issued (HTTP ${res.statusCode}${
+				responseCodeOf(res.body) !== undefined ? `, ResponseCode ${responseCodeOf(res.body)}` : ''
+			}). Check that no proxy between n8n and the VSA removes the Authorization header, and that the user is not disabled.`;
+			throw new ApplianceAuthError(gate.authFailure);
+		}
+		return res;
+	} finally {
+		gate.login = undefined;
+		release();
+	}
+}
+
+/** One HTTP exchange with session handling (see above). Returns every HTTP status; throws on network errors. */
+async function sessionSend(ctx: RequestContext, options: IHttpRequestOptions): Promise<RawResponse> {
+	const gate = gateFor(ctx);
+	for (;;) {
+		if (gate.authFailure) throw new ApplianceAuthError(gate.authFailure);
+		if (gate.login) {
+			await gate.login;
+			continue;
+		}
+		const generation = gate.generation;
+		const credentials = await ctx.getCredentials(CREDENTIAL);
+		// someone started or finished a login while the credential was read: read it again
+		if (gate.login || gate.generation !== generation) continue;
+		const session = parseSession(credentials.session);
+		if (!session || sessionExpiring(session)) return await sendAsLogin(ctx, gate, options, credentials);
+
+		const res = await rawSend(ctx, gate, options);
+		if (!sessionRefused(res)) return res;
+
+		// the token was refused: renew once (unless another request already did), then send once more
+		while (gate.login) await gate.login;
+		if (gate.authFailure) throw new ApplianceAuthError(gate.authFailure);
+		if (gate.generation !== generation) {
+			const again = await rawSend(ctx, gate, options);
+			if (sessionRefused(again)) throw new ApplianceAuthError(refusedAgain(again));
+			return again;
+		}
+		return await sendAsLogin(ctx, gate, options, credentials);
+	}
+}
+
+function refusedAgain(res: RawResponse): string {
+	return `${VSA} refused the session token again after a fresh login (HTTP ${res.statusCode}). Check that no proxy removes the Authorization header.`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Envelope and errors
+// ---------------------------------------------------------------------------------------------------------
+
+/** HTTP-like status of a 7-digit VSA code (4030001 → 403) or a 3-digit one. */
+export function statusOfCode(code: number): number {
+	const abs = Math.abs(Math.trunc(code));
+	if (abs >= 1_000_000) return Math.trunc(abs / 10_000);
+	return abs;
+}
+
+/** The VSA's own words: `Error` unless it is the success marker "None". */
+export function vsaMessage(body: unknown): string | undefined {
+	if (body && typeof body === 'object' && !Array.isArray(body)) {
+		const b = body as IDataObject;
+		const e = b.Error ?? b.error ?? b.Message ?? b.message;
+		if (typeof e === 'string' && e.trim() && e.trim() !== 'None') return e.trim().slice(0, 500);
+	}
+	if (typeof body === 'string') {
+		const t = body.trim();
+		if (t && !t.startsWith('<')) return t.slice(0, 300);
+	}
+	return undefined;
+}
+
+const CODE_HINTS: Record<number, string> = {
+	4000001:
+		'The Authorization header did not reach the VSA. Check that no proxy or load balancer between n8n and the VSA removes it.',
+	4010001: 'The VSA did not accept the session. Check the Server URL (it must be the VSA itself) and the credential.',
+	4030001:
+		"The VSA user's Role does not grant this function, or the agent/organization is outside the user's Scope (System > User Security > Roles / Scopes). A Personal Access Token can also be narrower than the user's role. Audit and /system reads often need extra rights.",
+};
+
+const STATUS_HINTS: Record<number, string> = {
+	400: "The VSA rejected the request. Check the OData filter: operators eq, ne, gt, lt, and, or; functions substringof('text', Field) and startswith(Field, 'text'); text in single quotes (double a quote inside: O''Brien); numeric ids with the M suffix (AgentId eq 123456789012345M); only filterable fields.",
+	401: 'The VSA refused the session. Check the credential.',
+	403: "The VSA user's Role or Scope does not allow this (System > User Security > Roles / Scopes).",
+	404: 'Not found. Check the ID (copy it from a Get Many result); the record may have been deleted or be outside the user\'s Scope.',
+	405: 'This VSA version does not allow this method on this route.',
+	409: 'The VSA reported a conflict with the current state of the record.',
+	500: 'The VSA failed internally. Retry later; if it persists, check the VSA server logs.',
+};
+
+export function mapVsaError(failure: HttpFailure, operation: string, notFoundHint?: string): MappedError {
+	const body = failure.body;
+	const said = vsaMessage(body);
+	const code = responseCodeOf(body);
+	const status = failure.status ?? 0;
+	let description = (code !== undefined && CODE_HINTS[code]) || STATUS_HINTS[status];
+	if (status === 404 && notFoundHint) description = notFoundHint;
+	if (status === 400 && said && /Edm\.Int32/i.test(said)) {
+		description =
+			'This field is typed Int32 in the VSA\'s OData model and cannot take a 15–26-digit id: get the record by its ID (Get operation) or filter on a text field (e.g. OrgRef eq \'acme\') instead.';
+	}
+	const codeText = code !== undefined && code !== status && code !== 0 ? `ResponseCode ${code}, ` : '';
+	const message = `${VSA} answered ${codeText}HTTP ${status} to ${operation}${said ? `: "${said}"` : ''}`;
+	return { message, description, applianceMessage: said };
+}
+
+function httpLikeError(status: number, headers: IDataObject, body: unknown): Error {
+	return Object.assign(new Error(`${VSA} answered HTTP ${status}`), { response: { status, headers, data: body } });
+}
+
+/**
+ * Applies the envelope rules (kaseya-vsa.md §3): empty 2xx body = success; ResponseCode 40x/50x (3 or 7 digits)
+ * inside HTTP 200 = error; ResponseCode 0/20x or Status "OK" = success; no ResponseCode and no Status = the raw
+ * payload is the result; anything else is an unexpected answer. `Error: "None"` is never a failure.
+ */
+function checkEnvelope(res: RawResponse): VsaResponse | NotJson {
+	const { statusCode, headers, body } = res;
+	if (statusCode < 200 || statusCode >= 300) throw httpLikeError(statusCode, headers, body);
+	if (body === undefined) return { statusCode, headers };
+	if (typeof body === 'string') {
+		return new NotJson(
+			body.trim().startsWith('<')
+				? 'an HTML page instead of JSON (a proxy or login page answered?)'
+				: 'an incomplete or invalid JSON document',
+		);
+	}
+	if (Array.isArray(body) || typeof body !== 'object' || body === null) {
+		return { statusCode, headers, body: { Result: body } };
+	}
+	const envelope = body as VsaEnvelope;
+	const code = responseCodeOf(envelope);
+	if (code !== undefined) {
+		const st = statusOfCode(code);
+		if (st >= 400 && st < 600) throw httpLikeError(st, headers, envelope);
+		if (code === 0 || (st >= 200 && st < 300)) return { statusCode, headers, body: envelope };
+	}
+	if (String(envelope.Status ?? '').toUpperCase() === 'OK') return { statusCode, headers, body: envelope };
+	if (code === undefined && envelope.Status === undefined) return { statusCode, headers, body: { Result: envelope } };
+	throw httpLikeError(statusCode, headers, envelope);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Public API
+// ---------------------------------------------------------------------------------------------------------
+
+export type QueryValue = string | number | undefined;
+
+/** `?$top=100&$filter=…` with OData option names kept literal and every value percent-encoded once. */
+export function odataQueryString(qs: Record<string, QueryValue>): string {
+	const parts = Object.entries(qs)
+		.filter(([, v]) => v !== undefined && v !== '')
+		.map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`);
+	return parts.length ? `?${parts.join('&')}` : '';
+}
+
+export interface VsaRequestOptions {
+	qs?: Record<string, QueryValue>;
+	body?: unknown;
+	/** what we are doing, for messages: "get many agents" */
+	operation: string;
+	/** false for actions that must not be sent twice (procedure run, schedule, rename, alarm close) */
+	idempotent?: boolean;
+	outcomeHint?: string;
+	itemIndex?: number;
+	timeout?: number;
+	/** replaces the generic 404 hint */
+	notFoundHint?: string;
+}
+
+/**
+ * applianceRequest (retries, outcome-unknown errors, TLS messages) calls httpRequestWithAuthentication on the
+ * context it is given: hand it one whose requests go through the session layer and the envelope check above.
+ */
+function sessionAdapter(ctx: RequestContext): IExecuteFunctions {
+	return {
+		getNode: () => ctx.getNode(),
+		helpers: {
+			httpRequestWithAuthentication: async (_type: string, requestOptions: IHttpRequestOptions) => {
+				const checked = checkEnvelope(await sessionSend(ctx, requestOptions));
+				return checked instanceof NotJson ? { statusCode: 200, headers: {}, body: checked } : checked;
+			},
+		},
+	} as unknown as IExecuteFunctions;
+}
+
+/** One VSA API call (path relative to /api/v1.0). The credential adds the Bearer token, base URL and TLS. */
+export async function vsaRequest(
+	this: RequestContext,
+	method: IHttpRequestMethods,
+	path: string,
+	options: VsaRequestOptions,
+): Promise<VsaResponse> {
+	const idempotent = options.idempotent ?? method === 'GET';
+	const adapter = sessionAdapter(this);
+	const request: IHttpRequestOptions = {
+		method,
+		url: `${path}${odataQueryString(options.qs ?? {})}`,
+		timeout: options.timeout ?? 120_000,
+		returnFullResponse: true,
+	};
+	if (options.body !== undefined) {
+		request.body = options.body as IDataObject;
+		request.headers = { 'Content-Type': 'application/json' };
+	}
+	return await applianceRequest.call<RequestContext, Parameters<typeof applianceRequest>, Promise<VsaResponse>>(
+		adapter,
+		CREDENTIAL,
+		request,
+		{
+			appliance: VSA,
+			operation: options.operation,
+			idempotent,
+			outcomeHint: options.outcomeHint,
+			itemIndex: options.itemIndex,
+			mapError: (failure) => mapVsaError(failure, options.operation, options.notFoundHint),
+			validate: (body) => (body instanceof NotJson ? body.reason : undefined),
+		},
+	);
+}
+
+/** The record of a single-record GET (`Result` object). */
+export function resultObject(res: VsaResponse): IDataObject {
+	const r = res.body?.Result;
+	if (Array.isArray(r)) return (r[0] ?? {}) as IDataObject;
+	return r && typeof r === 'object' ? (r as IDataObject) : {};
+}
+
+/** The records of a list GET (`Result` array). */
+export function resultRows(res: VsaResponse): IDataObject[] {
+	const r = res.body?.Result;
+	if (Array.isArray(r)) return r.filter((x) => x && typeof x === 'object') as IDataObject[];
+	if (r && typeof r === 'object') return [r as IDataObject];
+	return [];
+}
+
+/** The server's page cap (kaseya-vsa.md §4: $top above 100 is silently capped). */
+export const PAGE_SIZE = 100;
+/** Runaway guard: at most this many pages (1,000,000 records) per list. */
+const MAX_PAGES = 10_000;
+
+export interface ListOptions {
+	filter?: string;
+	orderby?: string;
+	returnAll: boolean;
+	limit?: number;
+	operation: string;
+	itemIndex?: number;
+	/** record field used to drop duplicates between pages (AgentId, OrgId…) */
+	idField?: string;
+	/** first $skip (list searches continue from a token) */
+	skip?: number;
+}
+
+export interface ListResult {
+	rows: IDataObject[];
+	total?: number;
+	/** $skip for the next page, when there may be more */
+	nextSkip?: number;
+}
+
+/**
+ * Reads a VSA collection with `$top=100` / `$skip`, until `$skip >= TotalRecords` (or, when the route does not
+ * report TotalRecords, a short page). Rows already returned (same id) are dropped, so records moving between
+ * pages while the estate changes are never duplicated. A token that expires between pages is renewed by the
+ * session layer and the SAME page is requested again, so nothing is lost.
+ */
+export async function vsaList(this: RequestContext, path: string, options: ListOptions): Promise<ListResult> {
+	const want = options.returnAll ? Number.POSITIVE_INFINITY : Math.max(0, options.limit ?? 50);
+	const rows: IDataObject[] = [];
+	const seen = new Set<string>();
+	let skip = options.skip ?? 0;
+	let total: number | undefined;
+	let more = false;
+	for (let page = 0; rows.length < want && page < MAX_PAGES; page++) {
+		const top = Math.min(PAGE_SIZE, want - rows.length);
+		const res = await vsaRequest.call(this, 'GET', path, {
+			qs: { $top: top, $skip: skip, $filter: options.filter, $orderby: options.orderby },
+			operation: options.operation,
+			itemIndex: options.itemIndex,
+		});
+		const pageRows = resultRows(res);
+		const reported = Number(res.body?.TotalRecords);
+		total = Number.isFinite(reported) && res.body?.TotalRecords !== undefined ? reported : undefined;
+		for (const row of pageRows) {
+			const id = options.idField ? row[options.idField] : undefined;
+			if (id !== undefined && id !== null) {
+				const key = String(id);
+				if (seen.has(key)) continue;
+				seen.add(key);
+			}
+			if (rows.length < want) rows.push(row);
+		}
+		skip += pageRows.length;
+		more = pageRows.length > 0 && (total !== undefined ? skip < total : pageRows.length >= top);
+		if (!more) break;
+	}
+	return { rows, total, nextSkip: more ? skip : undefined };
+}

@@ -1,0 +1,810 @@
+'use strict';
+/**
+ * Strict Kaseya VSA 9 REST API simulator (kaseya-vsa.md), on test/sim/common.js.
+ *
+ * - GET /api/v1.0/auth with `Authorization: Basic <blob>`: the PAT form base64("user:PAT") and the legacy
+ *   hashed form base64("user=…,pass2=…,pass1=…,rpass2=…,rpass1=…,rand2=…"); the hashes are RECOMPUTED from the
+ *   user's password and the sent rand2 (§2.3). Issues expiring tokens (`tokenTtlMs`, on sim.clock) and answers with
+ *   the envelope, Result.Token (or Result.ApiToken with `tokenField: 'ApiToken'`) and SessionExpiration (true UTC: the sim follows reading A of §2.5, OffSetInMinutes 0).
+ *   Refused logins: HTTP 401 with a Failed envelope (`authFailure: 'http'`, default) or HTTP 200 with ResponseCode 401
+ *   (`authFailure: 'body'`) — the real form is UNVERIFIED, the node handles both.
+ * - Every other route needs `Authorization: Bearer <token>`. Without the word "Bearer" the answer is HTTP 200 with
+ *   body `{"ResponseCode":401,"Status":"OK","Error":"None"}` (as seen on 9.3). An unknown or expired token gives
+ *   HTTP 401 (`expiredToken: 'http'`, default) or HTTP 200 + ResponseCode 401 (`expiredToken: 'body'`).
+ * - OData: `$top` capped at 100 (silently; default 100), `$skip`, `$orderby` (Field [asc|desc], commas),
+ *   `$filter` subset: eq ne gt ge lt le, and, or, parentheses, substringof('x', F), startswith(F, 'x'),
+ *   endswith(F, 'x'), 'text' literals with '' escapes, integers, decimals with the M suffix. Decimal (id) fields
+ *   REQUIRE the M suffix and Int32 fields refuse it (HTTP 400 "incompatible types"), unknown fields and other
+ *   syntax give HTTP 400. String comparisons are case-insensitive (SQL Server collation).
+ * - Ids: AgentId 15 digits, OrgId / MachineGroupId / UserId / AgentProcedureId 26 digits, AlarmId 18 digits; all
+ *   written into the JSON text as bare number literals (as the real server does), so JSON.parse would corrupt them.
+ * - Roles: 'admin' (default), 'limited' (403 4030001 "Access denied" on /system/* and /assetmgmt/audit/*),
+ *   'noExecute' (runnow/schedule answer 404 like a missing execute right, §6.14).
+ * - Agent procedures: runnow (no body, 204) and schedule (body with ScriptPrompts, 204) put an entry in
+ *   scheduledprocs; it completes asynchronously `durationMs` later (sim.clock, which also follows real time) when
+ *   the agent is online, then moves to history {ScriptName, LastExecutionTime, Status, Admin}. Unknown procedure → 404.
+ * - Alarms: /assetmgmt/alarms/true lists the open alarms; /false only those not yet returned to the session token.
+ */
+const crypto = require('node:crypto');
+const { createSimServer, createClock } = require('./common');
+
+const BIG_KEYS = new Set([
+	'AgentId', 'OrgId', 'MachineGroupId', 'ParentMachineGroupId', 'ParentOrgId', 'UserId', 'AdminId',
+	'AgentProcedureId', 'AlarmId', 'DefaultStaffOrgId',
+]);
+
+/** JSON text with the big id fields written as bare number literals. */
+function vsaJson(value) {
+	const text = JSON.stringify(value, (key, v) => (BIG_KEYS.has(key) && typeof v === 'string' && /^\d+$/.test(v) ? `@@BIG:${v}@@` : v));
+	return text.replace(/"@@BIG:(\d+)@@"/g, '$1');
+}
+
+const sha256 = (s) => crypto.createHash('sha256').update(s, 'utf8').digest('hex');
+const sha1 = (s) => crypto.createHash('sha1').update(s, 'utf8').digest('hex');
+
+function digits(n, rnd) {
+	let s = String(1 + Math.floor(rnd() * 9));
+	while (s.length < n) s += String(Math.floor(rnd() * 10));
+	return s;
+}
+
+function seeded(seed) {
+	let x = seed >>> 0 || 1;
+	return () => {
+		x ^= x << 13; x >>>= 0;
+		x ^= x >>> 17;
+		x ^= x << 5; x >>>= 0;
+		return x / 4294967296;
+	};
+}
+
+// ------------------------------------------------------------------------------------------------------
+// OData $filter subset
+// ------------------------------------------------------------------------------------------------------
+
+class ODataError extends Error {}
+
+function tokenize(text) {
+	const tokens = [];
+	let i = 0;
+	while (i < text.length) {
+		const c = text[i];
+		if (/\s/.test(c)) { i++; continue; }
+		if (c === '(' || c === ')' || c === ',') { tokens.push({ t: c }); i++; continue; }
+		if (c === "'") {
+			let s = '';
+			i++;
+			for (;;) {
+				if (i >= text.length) throw new ODataError("Unterminated string literal");
+				if (text[i] === "'") {
+					if (text[i + 1] === "'") { s += "'"; i += 2; continue; }
+					i++;
+					break;
+				}
+				s += text[i++];
+			}
+			tokens.push({ t: 'str', v: s });
+			continue;
+		}
+		const num = /^-?\d+(\.\d+)?([mMlLdDfF])?/.exec(text.slice(i));
+		if (num && (c === '-' || /\d/.test(c))) {
+			const suffix = (num[2] || '').toUpperCase();
+			const raw = num[0].replace(/[mMlLdDfF]$/, '');
+			if (suffix && suffix !== 'M') throw new ODataError(`Literal suffix '${suffix}' is not supported`);
+			tokens.push({ t: 'num', v: raw, decimal: suffix === 'M', fraction: !!num[1] });
+			i += num[0].length;
+			continue;
+		}
+		const id = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i));
+		if (id) { tokens.push({ t: 'id', v: id[0] }); i += id[0].length; continue; }
+		throw new ODataError(`Syntax error at position ${i} in '${text}'`);
+	}
+	return tokens;
+}
+
+const COMPARE = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le']);
+const FUNCS = new Set(['substringof', 'startswith', 'endswith']);
+
+function parseFilter(text) {
+	const tokens = tokenize(text);
+	let p = 0;
+	const peek = () => tokens[p];
+	const next = () => tokens[p++];
+	const expect = (t) => {
+		const tok = next();
+		if (!tok || tok.t !== t) throw new ODataError(`Syntax error: '${t}' expected in '${text}'`);
+		return tok;
+	};
+	function operand() {
+		const tok = next();
+		if (!tok) throw new ODataError(`Syntax error: unexpected end of '${text}'`);
+		if (tok.t === 'str') return { kind: 'lit', type: 'string', v: tok.v };
+		if (tok.t === 'num') return { kind: 'lit', type: tok.decimal ? 'decimal' : tok.fraction ? 'double' : 'int', v: tok.v };
+		if (tok.t === 'id') {
+			if (tok.v === 'true' || tok.v === 'false') return { kind: 'lit', type: 'bool', v: tok.v === 'true' };
+			if (tok.v === 'null') return { kind: 'lit', type: 'null', v: null };
+			return { kind: 'field', name: tok.v };
+		}
+		throw new ODataError(`Syntax error at '${tok.t}' in '${text}'`);
+	}
+	function primary() {
+		const tok = peek();
+		if (!tok) throw new ODataError(`Syntax error: unexpected end of '${text}'`);
+		if (tok.t === '(') {
+			next();
+			const e = orExpr();
+			expect(')');
+			return e;
+		}
+		if (tok.t === 'id' && tokens[p + 1] && tokens[p + 1].t === '(') {
+			if (!FUNCS.has(tok.v)) throw new ODataError(`Unknown function '${tok.v}'.`);
+			next();
+			expect('(');
+			const a = operand();
+			expect(',');
+			const b = operand();
+			expect(')');
+			return { kind: 'func', name: tok.v, args: [a, b] };
+		}
+		if (tok.t === 'id' && tok.v === 'not') throw new ODataError("The 'not' operator is not supported");
+		const left = operand();
+		const op = next();
+		if (!op || op.t !== 'id' || !COMPARE.has(op.v)) throw new ODataError(`Syntax error: comparison operator expected after '${left.name ?? left.v}' in '${text}'`);
+		const right = operand();
+		return { kind: 'cmp', op: op.v, left, right };
+	}
+	function andExpr() {
+		let e = primary();
+		while (peek() && peek().t === 'id' && peek().v === 'and') { next(); e = { kind: 'and', a: e, b: primary() }; }
+		return e;
+	}
+	function orExpr() {
+		let e = andExpr();
+		while (peek() && peek().t === 'id' && peek().v === 'or') { next(); e = { kind: 'or', a: e, b: andExpr() }; }
+		return e;
+	}
+	const tree = orExpr();
+	if (p < tokens.length) throw new ODataError(`Syntax error at '${tokens[p].v ?? tokens[p].t}' in '${text}'`);
+	return tree;
+}
+
+/** Checks a parsed filter against an entity's field types; throws ODataError like the server (HTTP 400). */
+function typeCheck(node, types, entity) {
+	const fieldType = (f) => {
+		const t = types[f.name];
+		if (!t) throw new ODataError(`Could not find a property named '${f.name}' on type 'Kaseya.${entity}'.`);
+		return t;
+	};
+	const compatible = (ft, lit) => {
+		if (lit.type === 'null') return true;
+		if (ft === 'string') return lit.type === 'string';
+		if (ft === 'decimal') return lit.type === 'decimal';
+		if (ft === 'int') {
+			if (lit.type !== 'int') return false;
+			return /^-?\d{1,10}$/.test(lit.v) && Math.abs(Number(lit.v)) <= 2147483647;
+		}
+		if (ft === 'bool') return lit.type === 'bool';
+		if (ft === 'datetime') return false;
+		return false;
+	};
+	const edm = { string: 'Edm.String', decimal: 'Edm.Decimal', int: 'Edm.Int32', double: 'Edm.Double', bool: 'Edm.Boolean', datetime: 'Edm.DateTime', null: 'null' };
+	if (node.kind === 'and' || node.kind === 'or') { typeCheck(node.a, types, entity); typeCheck(node.b, types, entity); return; }
+	if (node.kind === 'func') {
+		const [a, b] = node.args;
+		const field = node.name === 'substringof' ? b : a;
+		const lit = node.name === 'substringof' ? a : b;
+		if (field.kind !== 'field' || lit.kind !== 'lit') throw new ODataError(`${node.name} expects a field and a string literal`);
+		if (fieldType(field) !== 'string' || lit.type !== 'string') throw new ODataError(`No function signature for the function with name '${node.name}' matches the specified arguments.`);
+		return;
+	}
+	if (node.kind === 'cmp') {
+		let { left, right } = node;
+		if (left.kind !== 'field' || right.kind !== 'lit') throw new ODataError('Only comparisons of the form Field op literal are supported');
+		const ft = fieldType(left);
+		if (right.type === 'int' && ft === 'decimal' && right.v.replace('-', '').length > 10) {
+			throw new ODataError(`Unrecognized 'Edm.Int32' literal '${right.v}'`);
+		}
+		if (!compatible(ft, right)) {
+			throw new ODataError(`A binary operator with incompatible types was detected. Found operand types '${edm[ft]}' and '${edm[right.type]}' for operator kind '${node.op}'.`);
+		}
+	}
+}
+
+function compareValues(a, b, type) {
+	if (a === null || a === undefined) return b === null ? 0 : -1;
+	if (type === 'decimal') {
+		const x = BigInt(String(a).split('.')[0]);
+		const y = BigInt(String(b).split('.')[0]);
+		return x < y ? -1 : x > y ? 1 : 0;
+	}
+	if (type === 'int' || type === 'double') return Number(a) - Number(b);
+	if (type === 'bool') return (a ? 1 : 0) - (b ? 1 : 0);
+	const x = String(a).toLowerCase();
+	const y = String(b).toLowerCase();
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function evaluate(node, row, types) {
+	switch (node.kind) {
+		case 'and': return evaluate(node.a, row, types) && evaluate(node.b, row, types);
+		case 'or': return evaluate(node.a, row, types) || evaluate(node.b, row, types);
+		case 'func': {
+			const [a, b] = node.args;
+			if (node.name === 'substringof') return String(row[b.name] ?? '').toLowerCase().includes(String(a.v).toLowerCase());
+			const v = String(row[a.name] ?? '').toLowerCase();
+			return node.name === 'startswith' ? v.startsWith(String(b.v).toLowerCase()) : v.endsWith(String(b.v).toLowerCase());
+		}
+		case 'cmp': {
+			const ft = types[node.left.name];
+			const v = row[node.left.name];
+			if (node.right.type === 'null') return node.op === 'eq' ? v === null || v === undefined : v !== null && v !== undefined;
+			const c = compareValues(v, node.right.v, ft);
+			return { eq: c === 0, ne: c !== 0, gt: c > 0, ge: c >= 0, lt: c < 0, le: c <= 0 }[node.op];
+		}
+		default: return false;
+	}
+}
+
+function applyOData(rows, query, types, entity) {
+	let list = rows;
+	const filter = query.get('$filter');
+	if (filter !== null && filter !== '') {
+		const tree = parseFilter(filter);
+		typeCheck(tree, types, entity);
+		list = list.filter((r) => evaluate(tree, r, types));
+	}
+	const orderby = query.get('$orderby');
+	if (orderby) {
+		const keys = orderby.split(',').map((part) => {
+			const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)(?:\s+(asc|desc))?\s*$/i.exec(part);
+			if (!m) throw new ODataError(`Syntax error in $orderby '${orderby}'`);
+			if (!types[m[1]]) throw new ODataError(`Could not find a property named '${m[1]}' on type 'Kaseya.${entity}'.`);
+			return { field: m[1], desc: (m[2] || '').toLowerCase() === 'desc' };
+		});
+		list = [...list].sort((x, y) => {
+			for (const k of keys) {
+				const c = compareValues(x[k.field], y[k.field], types[k.field]);
+				if (c) return k.desc ? -c : c;
+			}
+			return 0;
+		});
+	}
+	const total = list.length;
+	const skipRaw = query.get('$skip');
+	const topRaw = query.get('$top');
+	if (skipRaw !== null && !/^\d+$/.test(skipRaw)) throw new ODataError(`Invalid value '${skipRaw}' for $skip`);
+	if (topRaw !== null && !/^\d+$/.test(topRaw)) throw new ODataError(`Invalid value '${topRaw}' for $top`);
+	const skip = skipRaw === null ? 0 : Number(skipRaw);
+	const top = Math.min(100, topRaw === null ? 100 : Number(topRaw));
+	return { page: list.slice(skip, skip + top), total };
+}
+
+// ------------------------------------------------------------------------------------------------------
+// Entities
+// ------------------------------------------------------------------------------------------------------
+
+const AGENT_TYPES = {
+	AgentId: 'decimal', AgentName: 'string', ComputerName: 'string', OrgId: 'decimal', MachineGroupId: 'decimal',
+	MachineGroup: 'string', Online: 'int', OSType: 'string', OSInfo: 'string', OperatingSystem: 'string',
+	IPAddress: 'string', LastCheckInTime: 'datetime', CreationDate: 'datetime', FirstCheckIn: 'datetime',
+	RamMBytes: 'int', Country: 'string', CurrentUser: 'string', LastLoggedInUser: 'string', AgentVersion: 'int',
+	DomainWorkgroup: 'string',
+};
+const ORG_TYPES = { OrgId: 'decimal', OrgName: 'string', OrgRef: 'string', ParentOrgId: 'decimal', OrgType: 'string' };
+const MG_TYPES = { MachineGroupId: 'decimal', MachineGroupName: 'string', ParentMachineGroupId: 'decimal', OrgId: 'decimal' };
+const USER_TYPES = { UserId: 'decimal', AdminName: 'string', FirstName: 'string', LastName: 'string', Email: 'string' };
+const PROC_TYPES = { AgentProcedureId: 'decimal', AgentProcedureName: 'string', Path: 'string', Description: 'string' };
+const SCHED_TYPES = { AgentProcedureId: 'decimal', AgentId: 'decimal' };
+const HISTORY_TYPES = { ScriptName: 'string', LastExecutionTime: 'datetime', Status: 'string', Admin: 'string' };
+const ALARM_TYPES = {
+	AlarmId: 'decimal', AgentId: 'decimal', MachineName: 'string', AlarmSubject: 'string', Message: 'string',
+	AlarmState: 'string', EventDateTime: 'datetime', MonitorType: 'string',
+};
+const APP_TYPES = { ApplicationName: 'string', Description: 'string', Version: 'string', Manufacturer: 'string', ProductName: 'string' };
+
+const ONLINE_CYCLE = [1, 0, 2, 11, 12, 0, 1, 199];
+
+function createVsaSim(options = {}) {
+	const rnd = seeded(options.seed ?? 4242);
+	const users = (options.users ?? [{ username: 'admin', password: 'P@ssw0rd', pat: '00000000-0000-0000-0000-000000000000' }]).map((u) => ({
+		role: 'admin',
+		...u,
+		UserId: u.UserId ?? digits(26, rnd),
+	}));
+	const tokenTtlMs = options.tokenTtlMs ?? 30 * 60_000;
+	const authFailure = options.authFailure ?? 'http';
+	const expiredToken = options.expiredToken ?? 'http';
+	const durationMs = options.durationMs ?? 300;
+
+	const state = {
+		orgs: [],
+		machineGroups: [],
+		agents: [],
+		procedures: [],
+		scheduled: new Map(), // agentId -> [{…, completeAt}]
+		history: new Map(), // agentId -> [{ScriptName, LastExecutionTime, Status, Admin}]
+		alarms: [],
+		audit: new Map(),
+		apps: new Map(),
+		tokens: new Map(), // token -> {user, expiresAt, seenAlarms:Set}
+		logins: [], // {username, method, ok, rand2?}
+		renames: [],
+		runs: [], // {agentId, procedureId, route, body, at}
+		closes: [],
+	};
+
+	let sim;
+	const clock = options.clock || createClock();
+	const now = () => clock.now();
+	const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+	// organizations and machine groups (26-digit ids)
+	for (const [name, ref] of [['Acme Corp', 'acme'], ['Globex', 'globex'], ["O'Brien & Sons", 'obrien']]) {
+		const OrgId = digits(26, rnd);
+		state.orgs.push({ OrgId, OrgName: name, OrgRef: ref, OrgType: 'Customer', ParentOrgId: null, Website: `https://${ref}.example` });
+		for (const g of ['root', 'servers']) {
+			state.machineGroups.push({
+				MachineGroupId: digits(26, rnd), MachineGroupName: g === 'root' ? `root.${ref}` : `${g}.root.${ref}`,
+				ParentMachineGroupId: null, OrgId,
+			});
+		}
+	}
+
+	let agentSeq = 0;
+	function makeAgent(overrides = {}) {
+		agentSeq++;
+		const mg = state.machineGroups[(agentSeq - 1) % state.machineGroups.length];
+		const org = state.orgs.find((o) => o.OrgId === mg.OrgId);
+		const computer = overrides.ComputerName ?? `PC-${String(agentSeq).padStart(5, '0')}`;
+		const created = overrides.CreationDate ?? iso(Date.UTC(2024, 0, 1) + agentSeq * 60_000);
+		const os = ['Windows', 'Windows', 'Linux', 'Mac OS X'][agentSeq % 4];
+		const agent = {
+			AgentId: overrides.AgentId ?? digits(15, rnd),
+			AgentName: `${computer.toLowerCase()}.${mg.MachineGroupName}`,
+			ComputerName: computer,
+			OrgId: org.OrgId,
+			MachineGroupId: mg.MachineGroupId,
+			MachineGroup: mg.MachineGroupName,
+			Online: ONLINE_CYCLE[agentSeq % ONLINE_CYCLE.length],
+			OSType: os,
+			OSInfo: os === 'Windows' ? 'Windows 11 Pro x64' : os === 'Linux' ? 'Ubuntu 22.04' : 'macOS 14',
+			OperatingSystem: os,
+			IPAddress: `10.${(agentSeq >> 16) & 255}.${(agentSeq >> 8) & 255}.${agentSeq & 255}`,
+			LastCheckInTime: iso(Date.UTC(2025, 0, 1) + agentSeq * 1000),
+			CreationDate: created,
+			FirstCheckIn: created,
+			RamMBytes: [4096, 8192, 16384][agentSeq % 3],
+			Country: 'US',
+			CurrentUser: agentSeq % 3 ? `user${agentSeq}` : '',
+			LastLoggedInUser: `user${agentSeq}`,
+			AgentVersion: 9050000,
+			DomainWorkgroup: 'corp.example',
+			...overrides,
+		};
+		if (overrides.ComputerName && !overrides.AgentName) agent.AgentName = `${computer.toLowerCase()}.${mg.MachineGroupName}`;
+		return agent;
+	}
+	const initialAgents = options.agents ?? 25;
+	if (Array.isArray(initialAgents)) initialAgents.forEach((a) => state.agents.push(makeAgent(a)));
+	else for (let i = 0; i < initialAgents; i++) state.agents.push(makeAgent());
+
+	const procedureDefs = options.procedures ?? [
+		{ AgentProcedureName: 'Reboot Now', Path: 'System/Reboot', status: 'Success THEN' },
+		{ AgentProcedureName: 'Collect Logs', Path: 'Shared/Support', status: 'Success THEN', prompts: ['ticket'] },
+		{ AgentProcedureName: 'Install Patch', Path: 'Shared/Patching/windows', status: 'Success THEN' },
+		{ AgentProcedureName: 'Failing Script', Path: 'Shared/Tests', status: 'Failed THEN in step 2' },
+		{ AgentProcedureName: "Clear 'Temp' Files", Path: 'Shared/Maintenance', status: 'Success ELSE' },
+	];
+	for (const def of procedureDefs) {
+		state.procedures.push({
+			AgentProcedureId: def.AgentProcedureId ?? digits(26, rnd),
+			AgentProcedureName: def.AgentProcedureName,
+			Path: def.Path ?? 'Shared',
+			Description: def.Description ?? `${def.AgentProcedureName} (simulated)`,
+			Attributes: null,
+			_status: def.status ?? 'Success THEN',
+			_prompts: def.prompts ?? [],
+			_durationMs: def.durationMs,
+		});
+	}
+
+	let alarmSeq = 0;
+	function addAlarm(overrides = {}) {
+		alarmSeq++;
+		const agent = overrides.AgentId ? state.agents.find((a) => a.AgentId === overrides.AgentId) : state.agents[alarmSeq % Math.max(1, state.agents.length)];
+		const alarm = {
+			AlarmId: overrides.AlarmId ?? `${900000000000000000n + BigInt(alarmSeq) * 7n}`,
+			AgentId: agent ? agent.AgentId : null,
+			MachineName: agent ? agent.AgentName : 'unknown',
+			AlarmSubject: overrides.AlarmSubject ?? `Disk space low on ${agent ? agent.ComputerName : 'unknown'}`,
+			Message: overrides.Message ?? 'Free space on C: below 10%',
+			AlarmState: 'Open',
+			MonitorType: 'Counter',
+			EventDateTime: iso(now()),
+			...overrides,
+		};
+		state.alarms.push(alarm);
+		return alarm;
+	}
+	for (let i = 0; i < (options.alarms ?? 3); i++) addAlarm();
+
+	// ---------------------------------------------------------------------------------------------------
+	// helpers
+	// ---------------------------------------------------------------------------------------------------
+	const envelope = (Result, extra = {}) => ({ ...extra, Result, ResponseCode: 0, Status: 'OK', Error: 'None' });
+
+	function reply(ctx, status, body, headers = {}) {
+		const h = { 'Content-Type': 'application/json; charset=utf-8', Date: new Date(now()).toUTCString(), ...headers };
+		if (body === undefined) return ctx.send(status, '', { Date: h.Date });
+		return ctx.send(status, typeof body === 'string' ? body : vsaJson(body), h);
+	}
+	const fail = (ctx, status, code, error) => reply(ctx, status, { Result: null, ResponseCode: code, Status: 'Failed', Error: error });
+	const accessDenied = (ctx) => fail(ctx, 403, 4030001, 'Access denied');
+	const notFound = (ctx, what) => fail(ctx, 404, 404, `${what} not found`);
+
+	function list(ctx, rows, types, entity) {
+		try {
+			const { page, total } = applyOData(rows, ctx.query, types, entity);
+			return reply(ctx, 200, envelope(page.map(publicView), { TotalRecords: total }));
+		} catch (e) {
+			if (e instanceof ODataError) return fail(ctx, 400, 400, e.message);
+			throw e;
+		}
+	}
+	function publicView(row) {
+		const out = {};
+		for (const [k, v] of Object.entries(row)) if (!k.startsWith('_')) out[k] = v;
+		return out;
+	}
+
+	function processProcedures() {
+		const t = now();
+		for (const [agentId, entries] of state.scheduled) {
+			const agent = state.agents.find((a) => a.AgentId === agentId);
+			const remaining = [];
+			for (const e of entries) {
+				const online = agent && [1, 2, 11, 12].includes(agent.Online);
+				if (!online && e.SkipIfOffLine && t >= e._startAt) {
+					pushHistory(agentId, { ScriptName: e._name, LastExecutionTime: iso(t), Status: 'Skipped - agent offline', Admin: e._admin });
+					continue;
+				}
+				if (online && t >= e._completeAt) {
+					pushHistory(agentId, { ScriptName: e._name, LastExecutionTime: iso(Math.max(e._completeAt, e._startAt)), Status: e._status, Admin: e._admin });
+					continue;
+				}
+				// an offline agent runs it once it is online again
+				if (!online) e._completeAt = Math.max(e._completeAt, t + e._duration);
+				remaining.push(e);
+			}
+			state.scheduled.set(agentId, remaining);
+		}
+	}
+	function pushHistory(agentId, row) {
+		const h = state.history.get(agentId) ?? [];
+		h.push(row);
+		state.history.set(agentId, h);
+	}
+
+	function auditSummary(agent) {
+		return {
+			AgentGuid: agent.AgentId, ComputerName: agent.ComputerName, OsInfo: agent.OSInfo, IpAddress: agent.IPAddress,
+			MacAddress: '00-11-22-33-44-55', Manufacturer: 'Dell Inc.', SystemSerialNumber: `SN${agent.AgentId.slice(-6)}`,
+			RamMBytes: agent.RamMBytes, FreeSpace: 51200, LastCheckinTime: agent.LastCheckInTime,
+		};
+	}
+	function appsOf(agent) {
+		if (!state.apps.has(agent.AgentId)) {
+			const count = 30 + (Number(agent.AgentId.slice(-2)) % 120);
+			const apps = [];
+			for (let i = 0; i < count; i++) {
+				apps.push({
+					ApplicationName: `app${String(i).padStart(3, '0')}.exe`, Description: `Application ${i}`, Version: `1.${i}.0`,
+					Manufacturer: i % 2 ? 'Contoso' : 'Fabrikam', ProductName: `Product ${i}`, DirectoryPath: `C:\\Program Files\\App${i}`,
+					Size: 1000 + i, LastModifiedDate: '2024-06-01T00:00:00Z',
+				});
+			}
+			state.apps.set(agent.AgentId, apps);
+		}
+		return state.apps.get(agent.AgentId);
+	}
+
+	// ---------------------------------------------------------------------------------------------------
+	// auth
+	// ---------------------------------------------------------------------------------------------------
+	function refuse(ctx, message) {
+		if (authFailure === 'body') return reply(ctx, 200, { Result: null, ResponseCode: 401, Status: 'Failed', Error: message });
+		return fail(ctx, 401, 401, message);
+	}
+
+	function handleAuth(ctx) {
+		const header = ctx.headers.authorization;
+		if (!header) return fail(ctx, 401, 4000001, 'Header missing authorization');
+		const m = /^Basic (.+)$/.exec(header);
+		if (!m) return fail(ctx, 401, 4000001, 'Header missing user param');
+		const plain = Buffer.from(m[1], 'base64').toString('utf8');
+		let user;
+		let method;
+		if (plain.startsWith('user=')) {
+			method = 'legacy';
+			const fields = {};
+			const order = [];
+			for (const part of plain.split(',')) {
+				const eq = part.indexOf('=');
+				if (eq <= 0) return refuse(ctx, 'Invalid credentials');
+				fields[part.slice(0, eq)] = part.slice(eq + 1);
+				order.push(part.slice(0, eq));
+			}
+			const rand = fields.rand2;
+			user = users.find((u) => u.username === fields.user);
+			const entry = { username: fields.user, method, ok: false, rand2: rand, order, plain };
+			state.logins.push(entry);
+			if (!user || !user.password || !rand || !/^\d+$/.test(rand)) return refuse(ctx, 'Invalid credentials');
+			const p = user.password;
+			const u = user.username;
+			const ok =
+				fields.pass2 === sha256(sha256(p + u) + rand) &&
+				fields.pass1 === sha1(sha1(p + u) + rand) &&
+				(fields.rpass2 === undefined || fields.rpass2 === sha256(p)) &&
+				(fields.rpass1 === undefined || fields.rpass1 === sha1(p));
+			if (!ok) return refuse(ctx, 'Invalid credentials');
+			if (user.twoFactor) return refuse(ctx, 'Two-factor authentication is required for this account');
+			entry.ok = true;
+		} else {
+			method = 'pat';
+			const colon = plain.indexOf(':');
+			const username = colon > 0 ? plain.slice(0, colon) : plain;
+			const pat = colon > 0 ? plain.slice(colon + 1) : '';
+			user = users.find((u) => u.username === username);
+			const entry = { username, method, ok: false };
+			state.logins.push(entry);
+			if (!user || !user.pat || user.pat !== pat) return refuse(ctx, 'Invalid credentials');
+			if (user.patExpired) return refuse(ctx, 'Personal access token has expired');
+			entry.ok = true;
+		}
+		const token = crypto.randomBytes(8).toString('hex');
+		const expiresAt = now() + tokenTtlMs;
+		state.tokens.set(token, { user, expiresAt, seenAlarms: new Set() });
+		return reply(ctx, 200, envelope({
+			TenantId: '1', [options.tokenField ?? 'Token']: token, UserName: `${user.username}`, RoleId: 2, ScopeId: '2', AdminId: user.UserId,
+			MachineId: null, MachineGroupName: null, Attributes: null,
+			SessionExpiration: iso(expiresAt), OffSetInMinutes: 0,
+		}));
+	}
+
+	/** Returns the session or answers the request itself (and returns undefined). */
+	function session(ctx) {
+		const header = ctx.headers.authorization;
+		if (!header) return void fail(ctx, 401, 4000001, 'Missing Authorization Header');
+		const m = /^Bearer (\S+)$/.exec(header);
+		if (!m) {
+			// 9.3: without the word "Bearer" the API answered HTTP 200 with ResponseCode 401 in the body
+			return void reply(ctx, 200, { ResponseCode: 401, Status: 'OK', Error: 'None' });
+		}
+		const s = state.tokens.get(m[1]);
+		if (!s || now() >= s.expiresAt) {
+			if (expiredToken === 'body') return void reply(ctx, 200, { Result: null, ResponseCode: 401, Status: 'Failed', Error: 'Session has expired' });
+			return void fail(ctx, 401, 401, 'Session has expired');
+		}
+		return s;
+	}
+
+	// ---------------------------------------------------------------------------------------------------
+	// routes
+	// ---------------------------------------------------------------------------------------------------
+	async function handler(ctx) {
+		if (typeof sim.onRequest === 'function') sim.onRequest(ctx);
+		processProcedures();
+		const path = ctx.path.replace(/\/+$/, '');
+		const lower = path.toLowerCase();
+		if (!lower.startsWith('/api/v1.0/')) return ctx.send(404, '<html><body><h1>Whoops.</h1></body></html>', { 'Content-Type': 'text/html' });
+		const route = path.slice('/api/v1.0'.length);
+		const r = route.toLowerCase();
+		const seg = route.split('/').filter(Boolean);
+		const lseg = seg.map((s) => s.toLowerCase());
+		const method = ctx.method;
+
+		if (r === '/auth') {
+			if (method !== 'GET') return fail(ctx, 405, 405, 'Method not allowed');
+			return handleAuth(ctx);
+		}
+		const s = session(ctx);
+		if (!s) return;
+		const role = s.user.role;
+		const get = method === 'GET';
+		const odataOnWrite = !get && /\$(top|skip|filter|orderby)=/.test(ctx.rawQuery);
+		if (odataOnWrite) return fail(ctx, 400, 400, 'Query options are not allowed on this request');
+
+		// ---- system
+		if (lseg[0] === 'system') {
+			if (role === 'limited') return accessDenied(ctx);
+			if (lseg[1] === 'orgs' && seg.length === 2 && get) return list(ctx, state.orgs, ORG_TYPES, 'Org');
+			if (lseg[1] === 'orgs' && seg.length === 3 && get) {
+				const org = state.orgs.find((o) => o.OrgId === seg[2]);
+				return org ? reply(ctx, 200, envelope(org)) : notFound(ctx, 'Organization');
+			}
+			if (lseg[1] === 'orgs' && lseg[3] === 'machinegroups' && seg.length === 4 && get) {
+				if (!state.orgs.some((o) => o.OrgId === seg[2])) return notFound(ctx, 'Organization');
+				return list(ctx, state.machineGroups.filter((g) => g.OrgId === seg[2]), MG_TYPES, 'MachineGroup');
+			}
+			if (lseg[1] === 'machinegroups' && seg.length === 2 && get) return list(ctx, state.machineGroups, MG_TYPES, 'MachineGroup');
+			if (lseg[1] === 'machinegroups' && seg.length === 3 && get) {
+				const mg = state.machineGroups.find((g) => g.MachineGroupId === seg[2]);
+				return mg ? reply(ctx, 200, envelope(mg)) : notFound(ctx, 'Machine group');
+			}
+			const userRows = () => users.map((u) => ({
+				UserId: u.UserId, AdminName: u.username, FirstName: u.firstName ?? 'Sim', LastName: u.lastName ?? u.username,
+				Email: `${u.username}@example.com`, AdminRoleIds: ['2'], AdminScopeIds: ['2'], DefaultStaffOrgId: state.orgs[0].OrgId,
+			}));
+			if (lseg[1] === 'users' && seg.length === 2 && get) return list(ctx, userRows(), USER_TYPES, 'User');
+			if (lseg[1] === 'users' && seg.length === 3 && get) {
+				const u = userRows().find((x) => x.UserId === seg[2]);
+				return u ? reply(ctx, 200, envelope(u)) : notFound(ctx, 'User');
+			}
+			if (lseg[1] === 'currentuser' && get) return reply(ctx, 200, envelope(userRows().find((x) => x.AdminName === s.user.username)));
+			return notFound(ctx, 'Route');
+		}
+
+		// ---- agents / audit / alarms
+		if (lseg[0] === 'assetmgmt') {
+			if (lseg[1] === 'agents') {
+				if (seg.length === 2 && get) return list(ctx, state.agents, AGENT_TYPES, 'Agent');
+				const agent = state.agents.find((a) => a.AgentId === seg[2]);
+				if (seg.length === 3 && get) return agent ? reply(ctx, 200, envelope(agent)) : notFound(ctx, 'Agent');
+				if (seg.length === 5 && lseg[3] === 'rename' && method === 'PUT') {
+					if (!agent) return notFound(ctx, 'Agent');
+					const newName = decodeURIComponent(seg[4]);
+					state.renames.push({ agentId: agent.AgentId, newName });
+					agent.ComputerName = newName;
+					agent.AgentName = `${newName.toLowerCase()}.${agent.MachineGroup}`;
+					return reply(ctx, 200, envelope(true));
+				}
+				return notFound(ctx, 'Route');
+			}
+			if (lseg[1] === 'audit') {
+				if (role === 'limited') return accessDenied(ctx);
+				const agent = state.agents.find((a) => a.AgentId === seg[2]);
+				if (!agent) return notFound(ctx, 'Agent');
+				if (seg.length === 4 && lseg[3] === 'summary' && get) return reply(ctx, 200, envelope(auditSummary(agent)));
+				if (seg.length === 5 && lseg[3] === 'software' && lseg[4] === 'installedapplications' && get) {
+					return list(ctx, appsOf(agent), APP_TYPES, 'InstalledApplication');
+				}
+				return notFound(ctx, 'Route');
+			}
+			if (lseg[1] === 'alarms') {
+				const open = () => state.alarms.filter((a) => a.AlarmState === 'Open');
+				if (seg.length === 3 && lseg[2] === 'true' && get) return list(ctx, open(), ALARM_TYPES, 'Alarm');
+				if (seg.length === 3 && lseg[2] === 'false' && get) {
+					const unseen = open().filter((a) => !s.seenAlarms.has(a.AlarmId));
+					unseen.forEach((a) => s.seenAlarms.add(a.AlarmId));
+					return list(ctx, unseen, ALARM_TYPES, 'Alarm');
+				}
+				const alarm = state.alarms.find((a) => a.AlarmId === seg[2]);
+				if (seg.length === 3 && get) return alarm ? reply(ctx, 200, envelope(alarm)) : notFound(ctx, 'Alarm');
+				if (seg.length === 4 && lseg[3] === 'close' && method === 'PUT') {
+					if (!alarm) return notFound(ctx, 'Alarm');
+					const body = ctx.json;
+					if (!Array.isArray(body) || !body.every((kv) => kv && typeof kv.key === 'string' && 'value' in kv)) {
+						return fail(ctx, 400, 400, 'The request body must be an array of key/value pairs');
+					}
+					const notes = body.find((kv) => kv.key === 'notes');
+					alarm.AlarmState = 'Closed';
+					alarm.Notes = notes ? notes.value : '';
+					state.closes.push({ alarmId: alarm.AlarmId, notes: alarm.Notes });
+					return reply(ctx, 200, envelope(true));
+				}
+				return notFound(ctx, 'Route');
+			}
+			return notFound(ctx, 'Route');
+		}
+
+		// ---- agent procedures
+		if (lseg[0] === 'automation' && lseg[1] === 'agentprocs') {
+			if (seg.length === 2 && get) return list(ctx, state.procedures, PROC_TYPES, 'AgentProcedure');
+			const agent = state.agents.find((a) => a.AgentId === seg[2]);
+			if (seg.length === 4 && lseg[3] === 'scheduledprocs' && get) {
+				if (!agent) return notFound(ctx, 'Agent');
+				return list(ctx, state.scheduled.get(agent.AgentId) ?? [], SCHED_TYPES, 'ScheduledProcedure');
+			}
+			if (seg.length === 4 && lseg[3] === 'history' && get) {
+				if (!agent) return notFound(ctx, 'Agent');
+				return list(ctx, state.history.get(agent.AgentId) ?? [], HISTORY_TYPES, 'ProcedureHistory');
+			}
+			if (seg.length === 5 && (lseg[4] === 'runnow' || lseg[4] === 'schedule') && method === 'PUT') {
+				const proc = state.procedures.find((p) => p.AgentProcedureId === seg[3]);
+				if (!agent || !proc || role === 'noExecute') return ctx.send(404, '', { Date: new Date(now()).toUTCString() });
+				let body = {};
+				if (lseg[4] === 'runnow') {
+					if (ctx.bodyText) return fail(ctx, 400, 400, 'runnow takes no body');
+				} else {
+					body = ctx.json;
+					if (!body || typeof body !== 'object' || Array.isArray(body)) return fail(ctx, 400, 400, 'A schedule body is required');
+					if (body.Recurrence && body.Recurrence.DayOfMonth !== undefined && body.Recurrence.SpecificDayOfMonth !== undefined) {
+						return fail(ctx, 400, 400, 'Both DayOfMonth and SpecificDayOfMonth cannot be set');
+					}
+					if (body.ScriptPrompts !== undefined && !Array.isArray(body.ScriptPrompts)) return fail(ctx, 400, 400, 'ScriptPrompts must be an array');
+					for (const name of proc._prompts) {
+						if (!(body.ScriptPrompts || []).some((p) => p && p.Name === name)) return fail(ctx, 400, 400, `Missing value for prompt '${name}'`);
+					}
+				}
+				const t = now();
+				const startAt = body.Start && body.Start.StartOn ? Date.parse(`${body.Start.StartOn}Z`) || t : t;
+				const duration = proc._durationMs ?? durationMs;
+				const entry = {
+					AgentProcedureId: proc.AgentProcedureId, AgentId: agent.AgentId, ServerTimeZone: body.ServerTimeZone ?? true,
+					SkipIfOffLine: !!body.SkipIfOffLine, PowerUpIfOffLine: !!body.PowerUpIfOffLine, ScriptPrompts: body.ScriptPrompts ?? [],
+					Start: { StartOn: iso(startAt) },
+					_name: proc.AgentProcedureName, _status: proc._status, _admin: s.user.username,
+					_startAt: startAt, _completeAt: Math.max(startAt, t) + duration, _duration: duration,
+				};
+				const list2 = state.scheduled.get(agent.AgentId) ?? [];
+				list2.push(entry);
+				state.scheduled.set(agent.AgentId, list2);
+				state.runs.push({ agentId: agent.AgentId, procedureId: proc.AgentProcedureId, route: lseg[4], body, at: t });
+				return ctx.send(204, '', { Date: new Date(t).toUTCString() });
+			}
+			return notFound(ctx, 'Route');
+		}
+
+		if (r === '/echoauth' && get) return reply(ctx, 200, envelope(true));
+		return notFound(ctx, 'Route');
+	}
+
+	sim = createSimServer({ name: 'vsa', tls: options.tls, clock }, handler);
+	Object.assign(sim, {
+		state,
+		users,
+		/** optional hook `(ctx) => void` called before each request is handled (e.g. to expire tokens mid-paging) */
+		onRequest: undefined,
+		/** adds agents (count or array of overrides); returns them */
+		addAgents(countOrList) {
+			const added = [];
+			const items = Array.isArray(countOrList) ? countOrList : Array.from({ length: countOrList }, () => ({}));
+			for (const o of items) {
+				const a = makeAgent(o);
+				state.agents.push(a);
+				added.push(a);
+			}
+			return added;
+		},
+		addAlarm,
+		setOnline(agentId, code) {
+			const a = state.agents.find((x) => x.AgentId === agentId);
+			if (!a) throw new Error(`no agent ${agentId}`);
+			a.Online = code;
+			return a;
+		},
+		expireAllTokens() {
+			for (const t of state.tokens.values()) t.expiresAt = 0;
+		},
+		/** logins seen so far (optionally only successful ones) */
+		loginCount(okOnly = false) {
+			return state.logins.filter((l) => !okOnly || l.ok).length;
+		},
+		procedure(name) {
+			return state.procedures.find((p) => p.AgentProcedureName === name);
+		},
+		vsaJson,
+	});
+	return sim;
+}
+
+/** Credential data for the test engine (PAT by default). */
+function vsaCredential(sim, overrides = {}) {
+	const user = sim.users[0];
+	return {
+		server: sim.url,
+		authMethod: 'pat',
+		username: user.username,
+		accessToken: user.pat,
+		password: user.password,
+		caCertificate: '',
+		allowUnauthorizedCerts: false,
+		session: '',
+		...overrides,
+	};
+}
+
+/** A resource locator value "By ID". */
+const byId = (value) => ({ __rl: true, mode: 'id', value: String(value) });
+
+module.exports = { createVsaSim, vsaCredential, byId, vsaJson, parseFilter, ODataError };
