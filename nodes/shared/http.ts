@@ -190,7 +190,7 @@ function buildError(
 			return applianceError(
 				node,
 				`${appliance}: the HTTPS certificate could not be verified (${code})`,
-				"Paste the appliance's CA certificate (PEM) into the credential's 'CA Certificate' field. As a last resort, enable 'Ignore SSL Issues'.",
+				"Paste the appliance's CA certificate (PEM) into the credential's 'CA Certificate' field. As a last resort, enable 'Ignore SSL Issues'. (n8n 1.x does not apply the CA field to requests: there, use n8n 2.x or 'Ignore SSL Issues'.)",
 				{ itemIndex },
 			);
 		}
