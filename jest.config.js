@@ -3,7 +3,7 @@
 module.exports = {
 	testEnvironment: 'node',
 	testMatch: ['**/test/**/*.test.js'],
-	testPathIgnorePatterns: ['/node_modules/', '/.n8n-runtime/', '/dist/'],
+	testPathIgnorePatterns: ['/node_modules/', '/.n8n-runtime/', '/dist/', '/test/e2e/'], // e2e: npm run test:e2e
 	testTimeout: 120000,
 	maxWorkers: 2,
 };

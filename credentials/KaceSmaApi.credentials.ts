@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 
 import { kaceBaseUrl, kaceHeaders, kaceLogin, parseSession } from '../nodes/KaceSma/transport/session';
+import { sessionProperty } from '../nodes/shared/session';
 import { tlsCredentialProperties, tlsRequestOptions } from '../nodes/shared/tls';
 
 export class KaceSmaApi implements ICredentialType {
@@ -21,13 +22,7 @@ export class KaceSmaApi implements ICredentialType {
 	documentationUrl = 'https://github.com/it-appliances/n8n-nodes-it-appliances#kace-sma-credential';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Session',
-			name: 'session',
-			type: 'hidden',
-			typeOptions: { expirable: true },
-			default: '',
-		},
+		sessionProperty,
 		{
 			displayName: 'Appliance URL',
 			name: 'baseUrl',

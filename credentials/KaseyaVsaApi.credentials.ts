@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 
 import { parseSession, vsaApiBase, vsaLogin } from '../nodes/KaseyaVsa/transport/auth';
+import { sessionProperty } from '../nodes/shared/session';
 import { tlsCredentialProperties, tlsRequestOptions } from '../nodes/shared/tls';
 
 export class KaseyaVsaApi implements ICredentialType {
@@ -21,13 +22,7 @@ export class KaseyaVsaApi implements ICredentialType {
 	documentationUrl = 'https://github.com/it-appliances/n8n-nodes-it-appliances#kaseya-vsa-credential';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Session',
-			name: 'session',
-			type: 'hidden',
-			typeOptions: { expirable: true, password: true },
-			default: '',
-		},
+		sessionProperty,
 		{
 			displayName: 'Server URL',
 			name: 'server',

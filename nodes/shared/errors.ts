@@ -1,9 +1,25 @@
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+/**
+ * `httpCode` markers on the errors our credentials throw. n8n 2.x keeps the thrown error as the `cause` of the
+ * NodeApiError it wraps it in; n8n 1.x drops it and keeps only `httpCode`, the message and `context.data`, so the
+ * markers are what lets `extractFailure` recognise a refused login there too.
+ */
+export const LOGIN_REFUSED_MARK = 'APPLIANCE_LOGIN_REFUSED';
+export const CONFIG_MARK = 'APPLIANCE_CONFIG';
+
+/** Sets `httpCode` on an error thrown from a credential (an HTTP status, a network code or a marker). */
+export function withHttpCode<E extends Error>(error: E, httpCode: string | number): E {
+	(error as E & { httpCode?: string }).httpCode = String(httpCode);
+	return error;
+}
+
 /** A problem with what the user configured (URL, field values); thrown where no node is at hand (credentials). */
 export class ApplianceConfigError extends Error {
 	readonly isApplianceConfigError = true;
+
+	readonly httpCode = CONFIG_MARK;
 }
 
 /**
@@ -12,6 +28,8 @@ export class ApplianceConfigError extends Error {
  */
 export class ApplianceAuthError extends Error {
 	readonly isApplianceAuthError = true;
+
+	readonly httpCode = LOGIN_REFUSED_MARK;
 }
 
 /** What went wrong with one HTTP exchange, extracted from whatever n8n/axios threw. Never carries headers we sent. */
@@ -79,6 +97,17 @@ export function extractFailure(error: unknown): HttpFailure {
 		current = e.cause;
 	}
 	if (!failure.code && error instanceof Error && /timeout of \d+ms exceeded/i.test(error.message)) failure.code = 'ETIMEDOUT';
+	if (failure.status !== undefined || failure.code || failure.auth || failure.config) return failure;
+	// n8n 1.x: the wrapped error is gone; recover what its NodeApiError kept (httpCode, context.data, message)
+	const e = (error ?? {}) as { httpCode?: unknown; context?: { data?: unknown }; message?: unknown; messages?: unknown };
+	const code = typeof e.httpCode === 'string' || typeof e.httpCode === 'number' ? String(e.httpCode) : '';
+	const texts = [e.message, ...(Array.isArray(e.messages) ? e.messages : [])].filter((m): m is string => typeof m === 'string' && m !== '');
+	if (code === LOGIN_REFUSED_MARK) failure.auth = texts[0] ?? 'Login refused';
+	else if (code === CONFIG_MARK) failure.config = texts[0] ?? 'Invalid credential configuration';
+	else if (/^\d{3}$/.test(code)) {
+		failure.status = Number(code);
+		failure.body = e.context?.data;
+	} else if (/^[A-Z][A-Z0-9_]+$/.test(code)) failure.code = code;
 	return failure;
 }
 

@@ -41,6 +41,8 @@ export interface RequestPolicy {
 	itemIndex?: number;
 	/** values that must never appear in a message (the appliance may echo them) */
 	secrets?: Array<string | undefined>;
+	/** what to do about a certificate that could not be verified (default: paste the CA certificate) */
+	tlsDescription?: string;
 }
 
 const RETRYABLE_READ_STATUS = new Set([429, 500, 502, 503, 504]);
@@ -190,7 +192,8 @@ function buildError(
 			return applianceError(
 				node,
 				`${appliance}: the HTTPS certificate could not be verified (${code})`,
-				"Paste the appliance's CA certificate (PEM) into the credential's 'CA Certificate' field. As a last resort, enable 'Ignore SSL Issues'. (n8n 1.x does not apply the CA field to requests: there, use n8n 2.x or 'Ignore SSL Issues'.)",
+				policy.tlsDescription ??
+					"Paste the appliance's CA certificate (PEM) into the credential's 'CA Certificate' field. As a last resort, enable 'Ignore SSL Issues'. (n8n 1.x does not apply the CA field to requests: there, use n8n 2.x or 'Ignore SSL Issues'.)",
 				{ itemIndex },
 			);
 		}

@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
-import { ApplianceAuthError, ApplianceConfigError } from '../../shared/errors';
+import { ApplianceAuthError, ApplianceConfigError, withHttpCode } from '../../shared/errors';
 import { tlsRequestOptions } from '../../shared/tls';
 import { normalizeBaseUrl } from '../../shared/url';
 import { isBase32, totp } from './totp';
@@ -84,7 +84,7 @@ function httpStatusError(message: string, res: IN8nHttpFullResponse): Error {
 		headers: res.headers,
 		data: { errorDescription: kaceMessage(res.body) ?? message },
 	};
-	return error;
+	return withHttpCode(error, res.statusCode);
 }
 
 /** Network failures during login, reduced to message + code (the axios error would carry the password). */
@@ -93,7 +93,7 @@ export function loginNetworkError(error: unknown): Error {
 	const code = e.code ?? e.cause?.code;
 	const out = new Error(`${KACE} login request failed: ${code ?? 'network error'}`) as Error & { code?: string };
 	if (code) out.code = code;
-	return out;
+	return code ? withHttpCode(out, code) : out;
 }
 
 /**
