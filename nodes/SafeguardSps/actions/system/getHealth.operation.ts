@@ -1,0 +1,13 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { spsRequest } from '../../transport/request';
+import { healthMetrics } from '../../transport/health';
+
+export const description: INodeProperties[] = [];
+
+/** GET /api/health_status, plus cpu/memory/disk as percentages (see transport/health.ts for the scale). */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const res = await spsRequest.call(this, { method: 'GET', path: 'health_status', operation: 'get the health status', itemIndex });
+	const health = ((res.health_status ?? res.body ?? {}) as IDataObject) || {};
+	return { ...health, percent: healthMetrics(health, 'auto') as unknown as IDataObject };
+}

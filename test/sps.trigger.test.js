@@ -1,0 +1,201 @@
+'use strict';
+/**
+ * SPS polling trigger through n8n's real PollContext: baseline on the first poll, cursor from SPS's clock (Date
+ * header) with overlap and de-duplication, null when nothing new, manual mode returns a sample without moving
+ * the cursor; new alerts on recent sessions; health threshold crossings (once per crossing, optional recovery,
+ * both value scales).
+ */
+const { Engine, assertNoSecrets } = require('./harness');
+const { startSpsFixture } = require('./sim/sps');
+
+const CRED = 'safeguardSpsApi';
+const TRIGGER = 'safeguardSpsTrigger';
+const MIN = 60_000;
+
+let f;
+const outputs = [];
+const poll = async (engine, params, mode = 'trigger') => {
+	const r = await engine.poll(TRIGGER, CRED, params, mode);
+	outputs.push(r.items);
+	return r;
+};
+const stateOf = (engine, event) => engine.staticData['node:Trigger']?.[event];
+
+beforeAll(async () => {
+	f = await startSpsFixture({ sessions: 0 });
+	// SPS's clock runs 2 days behind n8n's: the cursor must follow SPS, never the n8n clock
+	f.sim.clock.advance(-2 * 24 * 60 * MIN);
+});
+afterAll(async () => {
+	await f.sim.stop();
+	assertNoSecrets(['Admin-Passw0rd!', ...f.sim.state.sessions.keys()], outputs);
+});
+
+describe('New Recorded Session', () => {
+	const params = { event: 'newSession', query: '', sessionData: 'full', options: { overlapMinutes: 10 } };
+
+	test('baseline, new sessions once, null when nothing new, overlap de-duplicated, manual sample leaves the cursor', async () => {
+		const engine = new Engine({ [CRED]: f.password() });
+		// existing sessions, some inside the overlap window before "now"
+		f.sim.addSessions(3, { startMs: f.sim.clock.now() - 30 * MIN, stepMs: MIN });
+		f.sim.addSessions(2, { startMs: f.sim.clock.now() - 5 * MIN, stepMs: MIN });
+
+		const first = await poll(engine, params);
+		expect(first.result).toBeNull();
+		const st = stateOf(engine, 'newSession');
+		expect(st.cursor).toBe(Math.floor(f.sim.clock.now() / 1000) * 1000); // SPS's Date header (second precision)
+		expect(Math.abs(st.cursor - Date.now())).toBeGreaterThan(24 * 60 * MIN);
+		expect(st.seen).toHaveLength(2); // the two inside the overlap window are remembered
+
+		expect((await poll(engine, params)).result).toBeNull();
+
+		f.sim.clock.advance(MIN);
+		const fresh = f.sim.addSessions(3, { startMs: f.sim.clock.now() - 20_000, stepMs: 5000 });
+		const cursorBefore = stateOf(engine, 'newSession').cursor;
+		const mark = f.sim.requests.length;
+		const second = await poll(engine, params);
+		expect(second.items.map((i) => i.key)).toEqual(fresh.map((s) => s.key));
+		expect(second.items[0]).toMatchObject({ protocol: fresh[0].body.protocol, recording: { session_id: fresh[0].body.recording.session_id } });
+		// one page (with SPS's clock) + one GET per new session; the old sessions in the overlap are not fetched
+		expect(f.sim.requests.slice(mark).map((q) => q.path)).toEqual([
+			'/api/audit/sessions',
+			...fresh.map((s) => `/api/audit/sessions/${s.key}`),
+		]);
+		const startParam = Date.parse(f.sim.requests[mark].query.start);
+		expect(startParam).toBe(cursorBefore - 10 * MIN);
+		expect(stateOf(engine, 'newSession').cursor).toBe(Math.floor(f.sim.clock.now() / 1000) * 1000);
+		const cursorAfter = stateOf(engine, 'newSession').cursor;
+
+		expect((await poll(engine, params)).result).toBeNull();
+
+		// a session SPS stored late, with a start time before the previous poll but within the overlap
+		f.sim.clock.advance(MIN);
+		const late = f.sim.addSessions(1, { startMs: cursorAfter - 3 * MIN });
+		const third = await poll(engine, params);
+		expect(third.items.map((i) => i.key)).toEqual([late[0].key]);
+		expect((await poll(engine, params)).result).toBeNull();
+
+		// manual mode: a sample, state untouched
+		const before = JSON.stringify(engine.staticData);
+		const sample = await poll(engine, params, 'manual');
+		expect(sample.items).toHaveLength(1);
+		expect(sample.items[0].key).toEqual(expect.any(String));
+		expect(sample.items[0].recording).toBeDefined();
+		expect(JSON.stringify(engine.staticData)).toBe(before);
+	});
+
+	test('Selected Fields: new sessions come from the search itself, no per-session request', async () => {
+		const engine = new Engine({ [CRED]: f.password() });
+		const p = { ...params, sessionData: 'fields', fields: 'protocol,user.name' };
+		expect((await poll(engine, p)).result).toBeNull();
+		f.sim.clock.advance(MIN);
+		const fresh = f.sim.addSessions(2, { startMs: f.sim.clock.now() - 10_000, stepMs: 1000 });
+		const mark = f.sim.requests.length;
+		const r = await poll(engine, p);
+		expect(r.items).toEqual(fresh.map((s) => ({ key: s.key, href: `/api/audit/sessions/${s.key}`, protocol: s.body.protocol, user: { name: s.body.user.name } })));
+		expect(f.sim.requests.length - mark).toBe(1);
+	});
+
+	test('a query limits the watched sessions', async () => {
+		const engine = new Engine({ [CRED]: f.password() });
+		const p = { ...params, query: 'protocol:RDP', sessionData: 'key' };
+		expect((await poll(engine, p)).result).toBeNull();
+		f.sim.clock.advance(MIN);
+		const fresh = f.sim.addSessions(10, { startMs: f.sim.clock.now() - 10_000, stepMs: 500 });
+		const r = await poll(engine, p);
+		const rdp = fresh.filter((s) => s.body.protocol === 'RDP');
+		expect(rdp.length).toBeGreaterThan(0);
+		expect(r.items.map((i) => i.key)).toEqual(rdp.map((s) => s.key));
+	});
+
+	test('an expired login session during polling: one re-login, the poll still works', async () => {
+		const engine = new Engine({ [CRED]: f.password() });
+		expect((await poll(engine, params)).result).toBeNull();
+		f.sim.clock.advance(25 * MIN);
+		const fresh = f.sim.addSessions(1, { startMs: f.sim.clock.now() - 1000 });
+		const r = await poll(engine, params);
+		expect(r.items.map((i) => i.key)).toEqual([fresh[0].key]);
+		expect(engine.logins(CRED)).toBe(2);
+	});
+});
+
+describe('New Alert', () => {
+	const params = { event: 'newAlert', query: '', lookbackMinutes: 60, options: { overlapMinutes: 10, concurrency: 4 } };
+
+	test('baseline, then each new alert once; sessions outside the lookback are not read', async () => {
+		const engine = new Engine({ [CRED]: f.password() });
+		f.sim.clock.advance(MIN);
+		const old = f.sim.addSessions(1, { startMs: f.sim.clock.now() - 3 * 60 * MIN, noAlerts: true })[0];
+		const recent = f.sim.addSessions(2, { startMs: f.sim.clock.now() - 20 * MIN, stepMs: MIN, noAlerts: true });
+		f.sim.addAlert(recent[0].key, { time: new Date(f.sim.clock.now() - 15 * MIN).toISOString() });
+
+		expect((await poll(engine, params)).result).toBeNull();
+		expect(stateOf(engine, 'newAlert').seen.length).toBeGreaterThanOrEqual(1);
+
+		f.sim.clock.advance(MIN);
+		const a1 = f.sim.addAlert(recent[1].key, { matched_content: 'sudo -i', time: new Date(f.sim.clock.now() - 10_000).toISOString() });
+		f.sim.addAlert(old.key, { matched_content: 'ignored: session outside the lookback', time: new Date(f.sim.clock.now()).toISOString() });
+		const mark = f.sim.requests.length;
+		const r = await poll(engine, params);
+		expect(r.items).toEqual([{ sessionKey: recent[1].key, ...a1 }]);
+		expect(f.sim.requests.slice(mark).map((q) => q.path)).not.toContain(`/api/audit/sessions/${old.key}/alerts`);
+
+		expect((await poll(engine, params)).result).toBeNull();
+
+		const sample = await poll(engine, params, 'manual');
+		expect(sample.items.length).toBeGreaterThan(0);
+		expect(sample.items[0].sessionKey).toEqual(expect.any(String));
+	});
+});
+
+describe('Health Threshold Crossed', () => {
+	const params = { event: 'healthThreshold', metrics: ['cpu', 'disk', 'memory'], thresholdPercent: 90, options: {} };
+
+	test('emits once per crossing above the threshold, not while it stays above; recovery only when asked', async () => {
+		const engine = new Engine({ [CRED]: f.password() });
+		f.sim.setHealth({ cpu: 0.2, memory: 0.5, disk: 0.95 });
+		expect((await poll(engine, params)).result).toBeNull(); // baseline: disk already above, not an event
+		expect(stateOf(engine, 'healthThreshold').above).toEqual({ cpu: false, disk: true, memory: false });
+
+		f.sim.setHealth({ cpu: 0.97 });
+		const r = await poll(engine, params);
+		expect(r.items).toHaveLength(1);
+		expect(r.items[0]).toMatchObject({ event: 'crossedAbove', metric: 'cpu', valuePercent: 97, thresholdPercent: 90 });
+		expect(r.items[0].health.cpu).toBe(0.97);
+		expect((await poll(engine, params)).result).toBeNull(); // still above
+
+		f.sim.setHealth({ cpu: 0.5 });
+		expect((await poll(engine, params)).result).toBeNull(); // back to normal, recovery not requested
+		f.sim.setHealth({ cpu: 0.91, memory: 0.93 });
+		expect((await poll(engine, params)).items.map((i) => i.metric)).toEqual(['cpu', 'memory']);
+
+		const withRecovery = { ...params, options: { emitRecovery: true } };
+		f.sim.setHealth({ cpu: 0.1 });
+		const rec = await poll(engine, withRecovery);
+		expect(rec.items).toEqual([expect.objectContaining({ event: 'backToNormal', metric: 'cpu', valuePercent: 10 })]);
+
+		const sample = await poll(engine, params, 'manual');
+		expect(sample.items.map((i) => [i.metric, i.event])).toEqual([
+			['cpu', 'normal'],
+			['disk', 'above'],
+			['memory', 'above'],
+		]);
+	});
+
+	test('values reported as percentages (the other reading) are understood with the auto scale', async () => {
+		const engine = new Engine({ [CRED]: f.password() });
+		f.sim.setHealth({ cpu: 12, memory: 40, disk: 0.5 });
+		const pct = { ...params, metrics: ['cpu', 'memory'], options: { scale: 'auto' } };
+		expect((await poll(engine, pct)).result).toBeNull();
+		f.sim.setHealth({ memory: 95.5 });
+		const r = await poll(engine, pct);
+		expect(r.items).toEqual([expect.objectContaining({ metric: 'memory', valuePercent: 95.5 })]);
+		// an explicit ratio scale reads 12 as 1200 %: the user chose it
+		const ratio = { ...params, metrics: ['cpu'], options: { scale: 'percent' } };
+		const engine2 = new Engine({ [CRED]: f.password() });
+		f.sim.setHealth({ cpu: 0.95 });
+		expect((await poll(engine2, ratio)).result).toBeNull();
+		f.sim.setHealth({ cpu: 95 });
+		expect((await poll(engine2, ratio)).items[0]).toMatchObject({ metric: 'cpu', valuePercent: 95 });
+	});
+});
