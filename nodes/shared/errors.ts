@@ -62,6 +62,26 @@ export function isTlsFailure(failure: HttpFailure): boolean {
 	return !!failure.code && TLS_CODES.test(failure.code);
 }
 
+/** The advice for a certificate that could not be verified. */
+export const TLS_ADVICE =
+	"Paste the appliance's CA certificate (PEM) into the credential's 'CA Certificate' field. As a last resort, enable 'Ignore SSL Issues'. (n8n 1.x does not apply the CA field to requests: there, use n8n 2.x or 'Ignore SSL Issues'.)";
+
+/**
+ * A network failure during a credential's login, reduced to message + code (the raw error would carry the
+ * request, password included). n8n's credential test shows `cause.code` alone when there is one, so a
+ * certificate failure carries its code only in `httpCode` and says in its message which field fixes it.
+ */
+export function loginNetworkError(appliance: string, error: unknown, tlsAdvice = TLS_ADVICE): Error {
+	const e = error as { code?: string; cause?: { code?: string } };
+	const code = e.code ?? e.cause?.code;
+	if (code && TLS_CODES.test(code)) {
+		return withHttpCode(new Error(`${appliance}: the HTTPS certificate could not be verified (${code}). ${tlsAdvice}`), code);
+	}
+	const out = new Error(`${appliance} login request failed: ${code ?? 'network error'}`) as Error & { code?: string };
+	if (code) out.code = code;
+	return code ? withHttpCode(out, code) : out;
+}
+
 function lowerHeaders(h: unknown): Record<string, string> {
 	const out: Record<string, string> = {};
 	if (!h || typeof h !== 'object') return out;

@@ -9,7 +9,7 @@ import type {
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { HttpFailure } from './errors';
-import { applianceError, extractFailure, isTlsFailure, markAuthFailure, neverSent, redact } from './errors';
+import { applianceError, extractFailure, isTlsFailure, markAuthFailure, neverSent, redact, TLS_ADVICE } from './errors';
 
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions | IHookFunctions;
 
@@ -192,8 +192,7 @@ function buildError(
 			return applianceError(
 				node,
 				`${appliance}: the HTTPS certificate could not be verified (${code})`,
-				policy.tlsDescription ??
-					"Paste the appliance's CA certificate (PEM) into the credential's 'CA Certificate' field. As a last resort, enable 'Ignore SSL Issues'. (n8n 1.x does not apply the CA field to requests: there, use n8n 2.x or 'Ignore SSL Issues'.)",
+				policy.tlsDescription ?? TLS_ADVICE,
 				{ itemIndex },
 			);
 		}
@@ -238,9 +237,11 @@ function buildError(
 		description = `${description ? `${description} ` : ''}Tried ${maxAttempts} times.`;
 	}
 	const message = mapped?.message ?? `${appliance} answered HTTP ${status} to ${operation}${quoted}`;
-	return applianceError(node, clean(message), description && clean(description), {
+	const error = applianceError(node, clean(message), description && clean(description), {
 		itemIndex,
 		httpCode: status,
 		applianceMessage: mapped?.applianceMessage && clean(mapped.applianceMessage),
 	});
+	// a 401 here already survived n8n's one re-login: later items must not log in again
+	return status === 401 ? markAuthFailure(error) : error;
 }

@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
-import { ApplianceAuthError, ApplianceConfigError, withHttpCode } from '../../shared/errors';
+import { ApplianceAuthError, ApplianceConfigError, withHttpCode, loginNetworkError } from '../../shared/errors';
 import { tlsRequestOptions } from '../../shared/tls';
 import { normalizeBaseUrl } from '../../shared/url';
 import { isBase32, totp } from './totp';
@@ -88,13 +88,6 @@ function httpStatusError(message: string, res: IN8nHttpFullResponse): Error {
 }
 
 /** Network failures during login, reduced to message + code (the axios error would carry the password). */
-export function loginNetworkError(error: unknown): Error {
-	const e = error as { code?: string; cause?: { code?: string }; message?: string };
-	const code = e.code ?? e.cause?.code;
-	const out = new Error(`${KACE} login request failed: ${code ?? 'network error'}`) as Error & { code?: string };
-	if (code) out.code = code;
-	return code ? withHttpCode(out, code) : out;
-}
 
 /**
  * Logs in (and passes the 2FA step when a TOTP secret is set). Runs as the credential's preAuthentication:
@@ -129,7 +122,7 @@ export async function kaceLogin(
 	try {
 		res = (await helpers.httpRequest(request)) as IN8nHttpFullResponse;
 	} catch (error) {
-		throw loginNetworkError(error);
+		throw loginNetworkError(KACE, error);
 	}
 	const who = `user "${username}"${organization ? ` in organization "${organization}"` : ''}`;
 	if (res.statusCode === 401 || res.statusCode === 403) {
@@ -178,7 +171,7 @@ export async function kaceLogin(
 				body: { currentCode: code },
 			})) as IN8nHttpFullResponse;
 		} catch (error) {
-			throw loginNetworkError(error);
+			throw loginNetworkError(KACE, error);
 		}
 		if (verify.statusCode < 200 || verify.statusCode >= 300) {
 			const said = kaceMessage(verify.body);

@@ -7,7 +7,7 @@ import type {
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
 
-import { ApplianceAuthError, ApplianceConfigError } from '../../shared/errors';
+import { ApplianceAuthError, ApplianceConfigError, loginNetworkError } from '../../shared/errors';
 import { tlsRequestOptions } from '../../shared/tls';
 import { normalizeBaseUrl } from '../../shared/url';
 import { parseVsaJson } from './json';
@@ -106,13 +106,6 @@ function responseCode(body: unknown): number | undefined {
 }
 
 /** Network failures during login, reduced to message + code (the axios error would carry the Basic blob). */
-export function loginNetworkError(error: unknown): Error {
-	const e = error as { code?: string; cause?: { code?: string } };
-	const code = e.code ?? e.cause?.code;
-	const out = new Error(`${VSA} login request failed: ${code ?? 'network error'}`) as Error & { code?: string };
-	if (code) out.code = code;
-	return out;
-}
 
 /** A failed login answer that is not a refusal (5xx, 429): keeps status + headers so reads can retry it. */
 function httpStatusError(message: string, res: IN8nHttpFullResponse, body: unknown): Error {
@@ -184,7 +177,7 @@ export async function vsaLogin(
 			...tlsRequestOptions(credentials),
 		})) as IN8nHttpFullResponse;
 	} catch (error) {
-		throw loginNetworkError(error);
+		throw loginNetworkError(VSA, error);
 	}
 
 	const text = typeof res.body === 'string' ? res.body : res.body === undefined || res.body === null ? '' : String(res.body);

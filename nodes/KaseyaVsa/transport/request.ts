@@ -287,10 +287,11 @@ function httpLikeError(status: number, headers: IDataObject, body: unknown): Err
  * inside HTTP 200 = error; ResponseCode 0/20x or Status "OK" = success; no ResponseCode and no Status = the raw
  * payload is the result; anything else is an unexpected answer. `Error: "None"` is never a failure.
  */
-function checkEnvelope(res: RawResponse): VsaResponse | NotJson {
+function checkEnvelope(res: RawResponse, method: string): VsaResponse | NotJson {
 	const { statusCode, headers, body } = res;
 	if (statusCode < 200 || statusCode >= 300) throw httpLikeError(statusCode, headers, body);
-	if (body === undefined) return { statusCode, headers };
+	// writes answer 204 with no body; an empty answer to a read is a broken answer, never "no rows"
+	if (body === undefined) return method === 'GET' ? new NotJson('an empty response') : { statusCode, headers };
 	if (typeof body === 'string') {
 		return new NotJson(
 			body.trim().startsWith('<')
@@ -350,7 +351,7 @@ function sessionAdapter(ctx: RequestContext): IExecuteFunctions {
 		getNode: () => ctx.getNode(),
 		helpers: {
 			httpRequestWithAuthentication: async (_type: string, requestOptions: IHttpRequestOptions) => {
-				const checked = checkEnvelope(await sessionSend(ctx, requestOptions));
+				const checked = checkEnvelope(await sessionSend(ctx, requestOptions), String(requestOptions.method ?? 'GET').toUpperCase());
 				return checked instanceof NotJson ? { statusCode: 200, headers: {}, body: checked } : checked;
 			},
 		},

@@ -6,7 +6,13 @@ import type {
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
 
-import { ApplianceAuthError, ApplianceConfigError, CONFIG_MARK, withHttpCode } from '../../shared/errors';
+import {
+	ApplianceAuthError,
+	ApplianceConfigError,
+	CONFIG_MARK,
+	loginNetworkError as sharedLoginNetworkError,
+	withHttpCode,
+} from '../../shared/errors';
 import type { TlsRequestOptions } from '../../shared/tls';
 import { tlsRequestOptions } from '../../shared/tls';
 import { normalizeBaseUrl } from '../../shared/url';
@@ -146,8 +152,6 @@ export function tlsAdvice(credentials: ICredentialDataDecryptedObject): string {
 	return "Paste the SPS CA certificate (PEM, from SPS: Basic Settings > Management > SSL certificate) into the credential's 'CA Certificate' field. As a last resort, enable 'Ignore SSL Issues'.";
 }
 
-const TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|HOSTNAME_MISMATCH|ALTNAME/;
-
 /** Network failures during login, reduced to message + code (the axios error would carry the password). */
 export function loginNetworkError(error: unknown, credentials: ICredentialDataDecryptedObject = {}): Error {
 	const e = error as { code?: string; cause?: { code?: string; message?: string }; message?: string };
@@ -170,14 +174,7 @@ export function loginNetworkError(error: unknown, credentials: ICredentialDataDe
 			`${SPS}: the client certificate or private key is not valid PEM (${code}): paste the full -----BEGIN …----- blocks.`,
 		);
 	}
-	if (code && TLS_CODE.test(code)) {
-		// No `code` property: n8n's credential test would show only the bare code. The request layer reads the code
-		// from the httpCode tag and reports it with its own TLS message.
-		return withHttpCode(new Error(`${SPS}: the HTTPS certificate could not be verified (${code}). ${tlsAdvice(credentials)}`), code);
-	}
-	const out = new Error(`${SPS} login request failed: ${code ?? 'network error'}`) as Error & { code?: string };
-	if (code) out.code = code;
-	return code ? withHttpCode(out, code) : out;
+	return sharedLoginNetworkError(SPS, error, tlsAdvice(credentials));
 }
 
 /** An error our request layer can classify by HTTP status (e.g. a 5xx login answer: reads may retry). */

@@ -177,7 +177,7 @@ export async function startRuns(this: IExecuteFunctions, itemIndexes: number[], 
 					`/api/script/${group.scriptId}/actions/run`,
 					{
 						query: { machineIDs: ids.join(',') },
-						operation: `run script ${group.scriptId} on ${ids.length} machines${chunks.length > 1 ? ` (part ${n + 1} of ${chunks.length})` : ''}`,
+						operation: `run script ${group.scriptId} on ${ids.length} machine${ids.length === 1 ? '' : 's'}${chunks.length > 1 ? ` (part ${n + 1} of ${chunks.length})` : ''}`,
 						idempotent: false,
 						allowScalar: true,
 						outcomeHint:
