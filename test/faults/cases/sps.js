@@ -1,0 +1,356 @@
+'use strict';
+/**
+ * SPS actions around transactions: commit, API-key create/delete, configuration update; the configuration
+ * lock held by another administrator; API-key tokens in outputs and logs.
+ */
+const { count } = require('./common');
+const { delayAnswer, onRequest } = require('../lib/hooks');
+const { makePki } = require('../lib/tls');
+const { verdict, errorText } = require('../lib/verdict');
+
+const EMAIL = 'configuration/management/email';
+const EMAIL_HREF = '/api/configuration/management/email';
+const update = (extra = {}) => ({
+	resource: 'configuration', operation: 'update', path: EMAIL, mode: 'merge', fields: JSON.stringify({ admin_address: 'ops@example.com' }), autoCommit: true, ...extra,
+});
+const txPuts = (sim) => count(sim, '/api/transaction', 'PUT');
+
+/** An SPS with mutual TLS and a certificate-mapped user; credential overrides for certificate login. */
+async function x509Sim(ctx, options = {}) {
+	const pki = makePki();
+	const sim = await ctx.sim({
+		users: [{ username: 'certuser', password: 'unused-Cert-Passw0rd', loginMethod: 'certificates', clientCertCN: pki.clientCN }],
+		tls: { key: pki.serverKeyPem, cert: pki.serverCertPem, ca: [pki.caPem], requestCert: true, rejectUnauthorized: false },
+		...options,
+	});
+	const cred = {
+		authType: 'x509', caCertificate: pki.caPem, clientCertificate: pki.clientCertPem, clientKey: pki.encryptedClientKeyPem,
+		clientKeyPassphrase: pki.passphrase, loginMethod: 'certificates', password: '', username: '',
+	};
+	// the unencrypted form of the same key is secret material too
+	ctx.secret('client private key (unencrypted form)', pki.clientKeyPem.split('\n')[1]);
+	return { sim, cred, pki };
+}
+
+const N8N1_NO_CLIENT_CERT = "n8n 1.x's httpRequest ignores agentOptions: no CA and no client certificate, so certificate login needs n8n 2.x (documented limitation)";
+
+function sps(id, title, expected, run, expect, extra = {}) {
+	return { appliance: 'sps', id, title, expected, run, expect, ...extra };
+}
+
+module.exports = [
+	sps(
+		'commit-answer-lost',
+		'Transaction → Commit; the connection resets after SPS committed',
+		'commit sent once, not resent, not rolled back; error says the outcome is unknown and how to check (Get Status / Get Changes)',
+		async (ctx) => {
+			const sim = await ctx.sim();
+			const engine = ctx.engine(sim);
+			const pending = await ctx.run(engine, update({ autoCommit: false }));
+			sim.faults.add({ method: 'PUT', path: '/api/transaction', reset: 'after' });
+			const r = await ctx.run(engine, { resource: 'transaction', operation: 'commit' });
+			return { pending, r, sim };
+		},
+		({ pending, r, sim }) => {
+			const v = verdict();
+			const text = errorText(r);
+			v.ok(!pending.error, `the change is pending (${errorText(pending)})`);
+			v.eq(txPuts(sim), 1, 'commit requests');
+			v.eq(count(sim, '/api/transaction', 'DELETE'), 0, 'rollbacks');
+			v.eq(sim.state.commits, 1, 'commits on the appliance');
+			v.match(text, /unknown/i, 'outcome unknown');
+			v.match(text, /Get Status|Get Changes/, 'how to check');
+			return v.done(`${txPuts(sim)} commit request, ${sim.state.commits} commit on SPS; "${text}"`);
+		},
+	),
+	sps(
+		'commit-reset-before-body',
+		'Transaction → Commit; the connection resets before SPS read the {"status":"commit"} body',
+		'commit sent once, not resent (the client cannot know it did not arrive); error says the outcome is unknown; nothing committed',
+		async (ctx) => {
+			const sim = await ctx.sim();
+			const engine = ctx.engine(sim);
+			await ctx.run(engine, update({ autoCommit: false }));
+			sim.faults.add({ method: 'PUT', path: '/api/transaction', reset: 'before' });
+			const r = await ctx.run(engine, { resource: 'transaction', operation: 'commit' });
+			return { r, sim };
+		},
+		({ r, sim }) => {
+			const v = verdict();
+			const text = errorText(r);
+			v.eq(txPuts(sim), 1, 'commit requests');
+			v.eq(sim.state.commits, 0, 'commits on the appliance');
+			v.match(text, /unknown/i, 'outcome unknown');
+			v.match(text, /Get Status|Get Changes/, 'how to check');
+			return v.done(`${txPuts(sim)} commit request, ${sim.state.commits} commits; "${text}"`);
+		},
+	),
+	sps(
+		'commit-gateway-502',
+		'Transaction → Commit answered 502 by a gateway',
+		'not resent; error says the outcome is unknown and how to check',
+		async (ctx) => {
+			const sim = await ctx.sim();
+			const engine = ctx.engine(sim);
+			await ctx.run(engine, update({ autoCommit: false }));
+			sim.faults.add({ method: 'PUT', path: '/api/transaction', status: 502 });
+			const r = await ctx.run(engine, { resource: 'transaction', operation: 'commit' });
+			return { r, sim };
+		},
+		({ r, sim }) => {
+			const v = verdict();
+			const text = errorText(r);
+			v.eq(txPuts(sim), 1, 'commit requests');
+			v.match(text, /unknown/i, 'outcome unknown');
+			v.match(text, /Get Status|Get Changes/, 'how to check');
+			return v.done(`${txPuts(sim)} commit request; "${text}"`);
+		},
+	),
+	sps(
+		'commit-answer-past-timeout',
+		'auto-commit of a configuration update: SPS commits but answers after the 1 s timeout',
+		'commit sent once, not rolled back; error says the outcome is unknown and how to check',
+		async (ctx) => {
+			const sim = await ctx.sim();
+			delayAnswer(sim, { method: 'PUT', path: '/api/transaction' }, 1500);
+			const r = await ctx.run(ctx.engine(sim, { timeoutSeconds: 1 }), update());
+			return { r, sim };
+		},
+		({ r, sim }) => {
+			const v = verdict();
+			const text = errorText(r);
+			v.eq(txPuts(sim), 1, 'commit requests');
+			v.eq(count(sim, '/api/transaction', 'DELETE'), 0, 'rollbacks');
+			v.match(text, /unknown/i, 'outcome unknown');
+			v.match(text, /Get Status|Get Changes/, 'how to check');
+			return v.done(`${txPuts(sim)} commit request, ${sim.state.commits} commit on SPS; "${text}"`);
+		},
+	),
+	sps(
+		'apikey-create-answer-lost',
+		'API Key → Create; the connection resets after SPS created the key',
+		'create sent once, not resent; the transaction is rolled back (no key committed); the new token appears nowhere',
+		async (ctx) => {
+			const sim = await ctx.sim();
+			sim.faults.add({ method: 'POST', path: '/api/user/api_keys', reset: 'after' });
+			const r = await ctx.run(ctx.engine(sim), { resource: 'apiKey', operation: 'create', name: 'n8n_automation' });
+			return { r, sim };
+		},
+		({ r, sim }) => {
+			const v = verdict();
+			const text = errorText(r);
+			v.eq(count(sim, '/api/user/api_keys', 'POST'), 1, 'create requests');
+			v.eq(sim.state.apiKeys.length, 0, 'committed keys');
+			v.eq(sim.issuedTokens.size, 1, 'tokens issued by SPS (leak-checked)');
+			v.match(text, /unknown|rolled back/i, 'says what happened');
+			v.match(text, /rolled back/i, 'says it was rolled back');
+			return v.done(`${count(sim, '/api/user/api_keys', 'POST')} create request, ${sim.state.apiKeys.length} keys committed; "${text}"`);
+		},
+	),
+	sps(
+		'apikey-create-commit-lost',
+		'API Key → Create; the commit answer is lost',
+		'commit sent once, not resent, not rolled back; error says the outcome is unknown and how to check',
+		async (ctx) => {
+			const sim = await ctx.sim();
+			sim.faults.add({ method: 'PUT', path: '/api/transaction', reset: 'after' });
+			const r = await ctx.run(ctx.engine(sim), { resource: 'apiKey', operation: 'create', name: 'n8n_automation' });
+			return { r, sim };
+		},
+		({ r, sim }) => {
+			const v = verdict();
+			const text = errorText(r);
+			v.eq(count(sim, '/api/user/api_keys', 'POST'), 1, 'create requests');
+			v.eq(txPuts(sim), 1, 'commit requests');
+			v.eq(count(sim, '/api/transaction', 'DELETE'), 0, 'rollbacks');
+			v.eq(sim.state.apiKeys.length, 1, 'keys committed on SPS');
+			v.match(text, /unknown/i, 'outcome unknown');
+			v.match(text, /Get Many|Get Status|Get Changes/, 'how to check');
+			return v.done(`${count(sim, '/api/user/api_keys', 'POST')} create, ${txPuts(sim)} commit request, ${sim.state.apiKeys.length} key committed; "${text}"`);
+		},
+	),
+	sps(
+		'apikey-create-ok-token-once',
+		'API Key → Create succeeds',
+		'the token is in the output item once and nowhere else (not in logs or other outputs)',
+		async (ctx) => {
+			const sim = await ctx.sim();
+			const r = await ctx.run(ctx.engine(sim), { resource: 'apiKey', operation: 'create', name: 'n8n_automation' });
+			// the only place the new token may appear is this execution's output
+			for (const t of sim.issuedTokens) ctx.allow(t, 'execution');
+			return { r, sim };
+		},
+		({ r, sim }) => {
+			const v = verdict();
+			const key = sim.state.apiKeys[0];
+			v.ok(!r.error, `no error (${errorText(r)})`);
+			v.ok(!!key, 'key committed');
+			v.eq((r.items || []).filter((i) => i.token === (key && key.token)).length, 1, 'token in the output item');
+			v.eq(sim.state.commits, 1, 'commits');
+			return v.done(`key committed, token returned once in the output`);
+		},
+	),
+	sps(
+		'apikey-delete-answer-lost',
+		'API Key → Delete; the connection resets after SPS accepted the deletion',
+		'delete sent once, not resent; rolled back; error says what happened; the key still works',
+		async (ctx) => {
+			const sim = await ctx.sim();
+			const seeded = sim.seedApiKey('admin', 'old_key');
+			ctx.secret('seeded API key token', seeded.token);
+			sim.faults.add({ method: 'DELETE', path: `/api/user/api_keys/${seeded.key}`, reset: 'after' });
+			const r = await ctx.run(ctx.engine(sim), { resource: 'apiKey', operation: 'delete', apiKeyId: { __rl: true, mode: 'id', value: seeded.key } });
+			return { r, sim, seeded };
+		},
+		({ r, sim, seeded }) => {
+			const v = verdict();
+			const text = errorText(r);
+			v.eq(count(sim, `/api/user/api_keys/${seeded.key}`, 'DELETE'), 1, 'delete requests');
+			v.ok(!!text, 'fails');
+			v.match(text, /unknown|rolled back/i, 'says what happened');
+			v.eq(sim.state.apiKeys.length, 1, 'key still present');
+			return v.done(`${count(sim, `/api/user/api_keys/${seeded.key}`, 'DELETE')} delete request; "${text}"`);
+		},
+	),
+	sps(
+		'config-update-answer-lost',
+		'Configuration → Update (auto-commit); the connection resets after SPS applied the PUT',
+		'PUT sent once, not resent; rolled back; configuration unchanged; error says what happened',
+		async (ctx) => {
+			const sim = await ctx.sim();
+			sim.faults.add({ method: 'PUT', path: EMAIL_HREF, reset: 'after' });
+			const r = await ctx.run(ctx.engine(sim), update());
+			return { r, sim };
+		},
+		({ r, sim }) => {
+			const v = verdict();
+			const text = errorText(r);
+			v.eq(count(sim, EMAIL_HREF, 'PUT'), 1, 'update requests');
+			v.eq(sim.state.commits, 0, 'commits');
+			v.eq(sim.configBody(EMAIL_HREF).admin_address, 'root@example.com', 'admin_address');
+			v.match(text, /rolled back/i, 'says it was rolled back');
+			return v.done(`${count(sim, EMAIL_HREF, 'PUT')} PUT, ${sim.state.commits} commits; "${text}"`);
+		},
+	),
+	sps(
+		'lock-held-by-other-config-update',
+		'Configuration → Update while another administrator holds the configuration lock',
+		'not retried; clear error naming who holds the lock and what to do; configuration unchanged',
+		async (ctx) => {
+			const sim = await ctx.sim();
+			sim.lockByOther('other-admin');
+			const r = await ctx.run(ctx.engine(sim), update());
+			return { r, sim };
+		},
+		({ r, sim }) => {
+			const v = verdict();
+			const text = errorText(r);
+			v.ok(!!r.error, 'fails');
+			v.match(text, /lock/i, 'says the configuration is locked');
+			v.match(text, /other-admin/, 'names who holds it');
+			v.match(text, /commit|roll(ed)? back|wait/i, 'says what to do');
+			v.eq(count(sim, '/api/transaction', 'POST'), 1, 'open-transaction requests');
+			v.eq(count(sim, EMAIL_HREF, 'PUT'), 0, 'update requests');
+			v.eq(sim.state.commits, 0, 'commits');
+			return v.done(`"${text}"`);
+		},
+	),
+	sps(
+		'lock-held-by-other-apikey-create',
+		'API Key → Create while another administrator holds the configuration lock',
+		'not retried; clear error naming who holds the lock; no key created',
+		async (ctx) => {
+			const sim = await ctx.sim();
+			sim.lockByOther('other-admin');
+			const r = await ctx.run(ctx.engine(sim), { resource: 'apiKey', operation: 'create', name: 'n8n_automation' });
+			return { r, sim };
+		},
+		({ r, sim }) => {
+			const v = verdict();
+			const text = errorText(r);
+			v.match(text, /lock/i, 'says the configuration is locked');
+			v.match(text, /other-admin/, 'names who holds it');
+			v.eq(count(sim, '/api/user/api_keys', 'POST'), 0, 'create requests');
+			v.eq(sim.state.apiKeys.length, 0, 'keys');
+			return v.done(`"${text}"`);
+		},
+	),
+	sps(
+		'lock-held-by-other-commit',
+		'Transaction → Commit while another administrator holds the lock (nothing of ours is open)',
+		'clear error: nothing to commit; not retried',
+		async (ctx) => {
+			const sim = await ctx.sim();
+			sim.lockByOther('other-admin');
+			const r = await ctx.run(ctx.engine(sim), { resource: 'transaction', operation: 'commit' });
+			return { r, sim };
+		},
+		({ r, sim }) => {
+			const v = verdict();
+			const text = errorText(r);
+			v.match(text, /no open transaction|nothing|lock/i, 'says there is nothing to commit / locked');
+			v.eq(txPuts(sim), 1, 'commit requests');
+			v.eq(sim.state.commits, 0, 'commits');
+			return v.done(`"${text}"`);
+		},
+	),
+	sps(
+		'apikey-auth-refused',
+		'API-key credential with a revoked key, 3 items with Continue On Fail',
+		'at most 2 requests (n8n\'s one retry after a 401), then every item gets a clear "refused the API key" error; the key never appears',
+		async (ctx) => {
+			const sim = await ctx.sim();
+			const revoked = 'revoked-api-key-token-6f1d2c9b8a7e';
+			const r = await ctx.run(ctx.engine(sim, { authType: 'apiKey', apiKey: revoked }), ctx.a.read.params, { input: [{}, {}, {}], settings: { continueOnFail: true } });
+			return { r, sim };
+		},
+		({ r, sim }) => {
+			const v = verdict();
+			v.eq(r.items.length, 3, 'items');
+			v.ok(r.items.every((i) => /refused the API key/.test(String(i.error))), 'every item: refused the API key');
+			v.atMost(count(sim, '/api/audit/sessions'), 2, 'requests');
+			return v.done(`${count(sim, '/api/audit/sessions')} requests for 3 items; "${r.items[0] && r.items[0].error}"`);
+		},
+	),
+	sps(
+		'x509-session-killed-mid-return-all',
+		'client-certificate login (encrypted key); all sessions killed when page 2 of a Return All arrives',
+		'one re-login with the certificate, all rows exactly once; no key material or passphrase anywhere',
+		async (ctx) => {
+			const { sim, cred } = await x509Sim(ctx, { sessions: 1200, activeSessions: 0 });
+			onRequest(sim, { path: '/api/audit/sessions', nth: 2 }, () => sim.expireSessions());
+			const r = await ctx.run(ctx.engine(sim, cred), ctx.a.list.params);
+			return { r, sim };
+		},
+		({ r, sim }) => {
+			const v = verdict();
+			const keys = (r.items || []).map((x) => x.key);
+			v.ok(!r.error, `no error (${errorText(r)})`);
+			v.eq(keys.length, 1200, 'rows');
+			v.eq(new Set(keys).size, 1200, 'distinct rows');
+			v.eq(sim.logins().filter((l) => l.type === 'x509' && l.ok).length, 2, 'certificate logins');
+			return v.done(`${keys.length} rows, ${sim.logins().filter((l) => l.type === 'x509' && l.ok).length} certificate logins`);
+		},
+		{ limitationOnN8n1: N8N1_NO_CLIENT_CERT }
+	),
+	sps(
+		'x509-wrong-passphrase',
+		'client-certificate login with a wrong key passphrase',
+		'clear error naming the passphrase field; neither passphrase nor key material in the message; one attempt',
+		async (ctx) => {
+			const { sim, cred } = await x509Sim(ctx);
+			ctx.secret('wrong passphrase', 'Wrong-Passphrase-0000');
+			const r = await ctx.run(ctx.engine(sim, { ...cred, clientKeyPassphrase: 'Wrong-Passphrase-0000' }), ctx.a.read.params, { input: [{}, {}], settings: { continueOnFail: true } });
+			return { r, sim };
+		},
+		({ r, sim }) => {
+			const v = verdict();
+			const text = errorText(r);
+			v.match(text, /passphrase/i, 'names the passphrase');
+			v.eq((r.items || []).length, 2, 'error items');
+			v.atMost(sim.logins().length, 1, 'login attempts at SPS');
+			return v.done(`"${text}"`);
+		},
+		{ limitationOnN8n1: N8N1_NO_CLIENT_CERT }
+	),
+];
