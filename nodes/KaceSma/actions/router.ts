@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { runOperation } from '../../shared/execute';
 import { asset } from './asset';
-import type { ResourceDefinition } from './common/resource';
+import type { ResourceDefinition } from '../../shared/resource';
 import { machine } from './machine';
 import { managedInstall } from './managedInstall';
 import { operatingSystem } from './operatingSystem';

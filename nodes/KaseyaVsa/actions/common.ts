@@ -2,38 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOpti
 import { NodeOperationError } from 'n8n-workflow';
 
 import { returnAllOrLimit } from '../../shared/descriptions';
-import type { OperationModule } from '../../shared/execute';
 import type { FieldKind, FilterCondition, FilterOperator } from '../transport/odata';
 import { FilterError, checkOrderBy, combineFilter } from '../transport/odata';
 
 export type Show = { resource: string[]; operation: string[] };
 
-export interface ResourceDefinition {
-	operations: Record<string, OperationModule>;
-	description: INodeProperties[];
-}
-
-/** Assembles a resource: its Operation selector (options sorted by name) followed by each operation's fields. */
-export function defineResource(
-	resource: string,
-	choices: Array<INodePropertyOptions & { action: string }>,
-	operations: Record<string, OperationModule>,
-	defaultOperation: string,
-): ResourceDefinition {
-	const selector: INodeProperties = {
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: [resource] } },
-		options: [...choices].sort((a, b) => a.name.localeCompare(b.name)),
-		default: defaultOperation,
-	};
-	return {
-		operations,
-		description: [selector, ...Object.values(operations).flatMap((op) => op.description)],
-	};
-}
+export type { ResourceDefinition } from '../../shared/resource';
+export { defineResource } from '../../shared/resource';
 
 export interface Entity {
 	/** parameter name of its locator: agentId */

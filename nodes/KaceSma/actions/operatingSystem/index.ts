@@ -1,4 +1,4 @@
-import { defineResource } from '../common/resource';
+import { defineResource } from '../../../shared/resource';
 import * as get from './get.operation';
 import * as getMany from './getMany.operation';
 

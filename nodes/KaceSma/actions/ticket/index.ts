@@ -1,4 +1,4 @@
-import { defineResource } from '../common/resource';
+import { defineResource } from '../../../shared/resource';
 import * as create from './create.operation';
 import * as del from './delete.operation';
 import * as get from './get.operation';

@@ -1,6 +1,6 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import type { OperationModule } from '../../../shared/execute';
+import type { OperationModule } from './execute';
 
 export interface ResourceDefinition {
 	operations: Record<string, OperationModule>;
