@@ -22,6 +22,7 @@
 // Only node:* imports. Never talks to anything but the npm registry (via npm) and 127.0.0.1.
 
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import net from 'node:net';
@@ -612,27 +613,67 @@ export async function startN8n(line, userFolder, { port = 5678, env: extra = {},
 }
 
 /**
- * Make <userFolder>/.n8n/nodes/node_modules/<pkg name> a symlink to packageDir, so n8n loads it as an
- * installed community package (node types `<pkg name>.<nodeName>`), and create the nodes/package.json
- * n8n itself keeps there.
+ * Put the package into <userFolder>/.n8n/nodes/node_modules/<pkg name>, so n8n loads it as an installed
+ * community package (node types `<pkg name>.<nodeName>`), and create the nodes/package.json n8n itself keeps there.
+ *
+ * It is a COPY of what the package publishes (package.json, its "files", README/LICENSE), not a symlink: Node
+ * resolves a symlinked module by its real path, so `require('n8n-workflow')` inside the nodes would find the
+ * repository's own node_modules/n8n-workflow (the devDependency, 2.x) instead of the one of the n8n that loads them
+ * (n8n adds its node_modules only to NODE_PATH, which comes last). On n8n 1.x that mixes two n8n-workflow majors;
+ * on 2.x two copies whose error classes fail `instanceof`. Users install from npm, where n8n-workflow is a peer
+ * dependency served by n8n. Call it again after a rebuild (it replaces the copy).
+ *
+ * With `{ line }`, each peer dependency (n8n-workflow) is also made to resolve to that line's n8n copy through a
+ * symlink in nodes/node_modules (same real path ⇒ same module instance as n8n's). Needed when the user folder
+ * lies inside a tree with its own node_modules (the demo's .demo/<line> inside this repository): the walk up from
+ * the package would otherwise reach <repo>/node_modules/n8n-workflow before NODE_PATH.
  */
-export async function linkPackage(userFolder, packageDir = PACKAGE_ROOT) {
+export async function linkPackage(userFolder, packageDir = PACKAGE_ROOT, { line } = {}) {
 	const pkgDir = path.resolve(packageDir);
 	const pkg = JSON.parse(await fsp.readFile(path.join(pkgDir, 'package.json'), 'utf8'));
 	const nodesDir = path.join(path.resolve(userFolder), '.n8n', 'nodes');
 	const link = path.join(nodesDir, 'node_modules', ...pkg.name.split('/'));
 	await fsp.mkdir(path.dirname(link), { recursive: true });
-	try {
-		const st = await fsp.lstat(link);
-		if (st.isSymbolicLink() && path.resolve(path.dirname(link), await fsp.readlink(link)) === pkgDir) return link;
-		await fsp.rm(link, { recursive: true, force: true });
-	} catch (e) {
-		if (e.code !== 'ENOENT') throw e;
+	// an older copy, or a symlink made by an earlier version of this script (unlink it, never touch its target)
+	const st = await fsp.lstat(link).catch(() => null);
+	if (st?.isSymbolicLink()) await fsp.unlink(link);
+	else if (st) await fsp.rm(link, { recursive: true, force: true });
+	await fsp.mkdir(link, { recursive: true });
+	const entries = new Set(['package.json', ...(pkg.files ?? ['dist'])]);
+	for (const f of fs.readdirSync(pkgDir)) if (/^(readme|license|licence)(\..*)?$/i.test(f)) entries.add(f);
+	for (const entry of entries) {
+		const from = path.join(pkgDir, entry);
+		if (!fs.existsSync(from)) continue;
+		await fsp.cp(from, path.join(link, entry), { recursive: true, dereference: true });
 	}
-	await fsp.symlink(pkgDir, link, 'dir');
+	if (line) {
+		const n8nRequire = createRequire(path.join(runtimeDir(line), 'node_modules', 'n8n', 'package.json'));
+		for (const peer of Object.keys(pkg.peerDependencies ?? {})) {
+			let peerDir;
+			try {
+				peerDir = path.dirname(n8nRequire.resolve(`${peer}/package.json`));
+			} catch {
+				try {
+					// "exports" may hide package.json: walk up from the entry point to the package root
+					let d = path.dirname(n8nRequire.resolve(peer));
+					while (d !== path.dirname(d) && readText(path.join(d, 'package.json'))?.includes(`"name": "${peer}"`) !== true) d = path.dirname(d);
+					if (d === path.dirname(d)) continue;
+					peerDir = d;
+				} catch {
+					continue; // n8n of this line does not have it (not installed yet, or not a dependency of n8n)
+				}
+			}
+			const peerLink = path.join(nodesDir, 'node_modules', ...peer.split('/'));
+			await fsp.mkdir(path.dirname(peerLink), { recursive: true });
+			const pst = await fsp.lstat(peerLink).catch(() => null);
+			if (pst?.isSymbolicLink()) await fsp.unlink(peerLink);
+			else if (pst) await fsp.rm(peerLink, { recursive: true, force: true });
+			await fsp.symlink(peerDir, peerLink, 'dir');
+		}
+	}
 	const nodesPkg = path.join(nodesDir, 'package.json');
 	if (!fs.existsSync(nodesPkg)) {
-		// Not needed for loading (n8n scans nodes/node_modules for n8n-nodes-* dirs, symlinks included);
+		// Not needed for loading (n8n scans nodes/node_modules for n8n-nodes-* dirs);
 		// CommunityPackagesService.ensurePackageJson() writes exactly this on `n8n start` anyway.
 		await fsp.writeFile(nodesPkg, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2));
 	}
@@ -795,7 +836,7 @@ export async function serveCheck(line, { port, linkDir = PACKAGE_ROOT } = {}) {
 	try {
 		let pkgName = null;
 		if (linkDir) {
-			await linkPackage(uf, linkDir);
+			await linkPackage(uf, linkDir, { line });
 			pkgName = JSON.parse(await fsp.readFile(path.join(linkDir, 'package.json'), 'utf8')).name;
 		}
 		h = await startN8n(line, uf, { port });
@@ -910,7 +951,7 @@ async function main(argv) {
 			const l = lines[0];
 			const port = Number(flags.port ?? 5678);
 			const uf = path.resolve(flags['user-folder'] ?? path.join(PACKAGE_ROOT, '.demo', l));
-			if (flags.link) await linkPackage(uf, flags.link === true ? PACKAGE_ROOT : flags.link);
+			if (flags.link) await linkPackage(uf, flags.link === true ? PACKAGE_ROOT : flags.link, { line: l });
 			const h = await startN8n(l, uf, { port, quiet: false });
 			const stopAll = async () => {
 				await h.stop();
