@@ -394,6 +394,9 @@ describe('service desk', () => {
 		expect(r.items.every((t) => t.hd_queue_id === 3)).toBe(true);
 		const queues = await engine.runNode('kaceSma', 'kaceSmaApi', { resource: 'ticket', operation: 'getQueues', returnAll: true });
 		expect(queues.items.map((q) => q.name)).toEqual(['IT Help Desk', 'Facilities', 'HR Requests']);
+		// filters (ticket list, trigger) offer "All Queues" as their valid empty default
+		const choices = await engine.loadOptions('kaceSmaTrigger', 'kaceSmaApi', 'loadOptions', 'getQueuesOrAll', {});
+		expect(choices.map((c) => [c.name, c.value])).toEqual([['All Queues', ''], ['Facilities', '2'], ['HR Requests', '3'], ['IT Help Desk', '1']]);
 	});
 });
 

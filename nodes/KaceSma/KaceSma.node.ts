@@ -3,7 +3,15 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { resourceProperty, resources, router } from './actions/router';
 import { listSearch } from './methods/listSearch';
-import { getCategories, getImpacts, getPriorities, getQueues, getStatuses, getUsers } from './methods/loadOptions';
+import {
+	getCategories,
+	getImpacts,
+	getPriorities,
+	getQueues,
+	getQueuesOrAll,
+	getStatuses,
+	getUsers,
+} from './methods/loadOptions';
 
 export class KaceSma implements INodeType {
 	description: INodeTypeDescription = {
@@ -24,7 +32,7 @@ export class KaceSma implements INodeType {
 
 	methods = {
 		listSearch,
-		loadOptions: { getCategories, getImpacts, getPriorities, getQueues, getStatuses, getUsers },
+		loadOptions: { getCategories, getImpacts, getPriorities, getQueues, getQueuesOrAll, getStatuses, getUsers },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

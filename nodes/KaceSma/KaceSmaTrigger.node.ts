@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { getQueues } from './methods/loadOptions';
+import { getQueuesOrAll } from './methods/loadOptions';
 import { envelopeRows, kaceId, kaceList, kaceRequest, recordId } from './transport';
 
 interface EventDefinition {
@@ -77,7 +77,7 @@ export class KaceSmaTrigger implements INodeType {
 				displayName: 'Queue Name or ID',
 				name: 'queueId',
 				type: 'options',
-				typeOptions: { loadOptionsMethod: 'getQueues' },
+				typeOptions: { loadOptionsMethod: 'getQueuesOrAll' },
 				displayOptions: { show: { event: ['newTicket', 'ticketUpdated'] } },
 				default: '',
 				description: 'Only tickets of this queue (empty: all queues). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
@@ -118,7 +118,7 @@ export class KaceSmaTrigger implements INodeType {
 		],
 	};
 
-	methods = { loadOptions: { getQueues } };
+	methods = { loadOptions: { getQueuesOrAll } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const event = this.getNodeParameter('event') as string;

@@ -22,6 +22,11 @@ export async function getQueues(this: ILoadOptionsFunctions): Promise<INodePrope
 	return options(rows, (r) => r.name);
 }
 
+/** Queues for a filter: "All Queues" (empty value) first, so the default is a valid choice. */
+export async function getQueuesOrAll(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	return [{ name: 'All Queues', value: '' }, ...(await getQueues.call(this))];
+}
+
 export async function getUsers(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const rows = await kaceList.call(this, '/api/users/users', 'Users', {}, { returnAll: true, operation: 'list users' });
 	return options(rows, (r) => (r.full_name ? `${String(r.full_name)} (${String(r.user_name ?? '')})` : r.user_name));

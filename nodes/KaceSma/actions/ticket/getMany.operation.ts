@@ -8,7 +8,7 @@ const queueFilter: INodeProperties[] = [
 		displayName: 'Queue Name or ID',
 		name: 'queueFilter',
 		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getQueues' },
+		typeOptions: { loadOptionsMethod: 'getQueuesOrAll' },
 		displayOptions: { show: { resource: ['ticket'], operation: ['getMany'] } },
 		default: '',
 		description: 'Only tickets of this queue (empty: all queues). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
