@@ -142,15 +142,92 @@ describe('bad password', () => {
 });
 
 describe('Return All paging', () => {
-	test('exact multiple of the page size: all rows once, one short (empty) closing page', async () => {
+	test('count first, then the other pages 3 at a time: ceil(n / size) requests, no closing empty page', async () => {
 		const sim = await startSim({ machines: 1000 });
+		// every page answers 60 ms late, so the pages that may overlap do overlap
+		sim.faults.add({ method: 'GET', path: '/api/inventory/machines', passThrough: true, delayMs: 60, times: 100 });
+		let inFlight = 0;
+		let maxInFlight = 0;
+		const push = sim.requests.push.bind(sim.requests);
+		sim.requests.push = (entry) => {
+			if (entry.path === '/api/inventory/machines') {
+				inFlight = sim.requests.filter((q) => q.path === entry.path && q.status === undefined).length + 1;
+				maxInFlight = Math.max(maxInFlight, inFlight);
+			}
+			return push(entry);
+		};
 		const r = await engineFor(sim).runNode('kaceSma', 'kaceSmaApi', machinesParams({ options: { pageSize: 250 } }));
-		expect(r.items).toHaveLength(1000);
-		expect(new Set(r.items.map((m) => m.Id)).size).toBe(1000);
+		expect(r.error).toBeUndefined();
+		expect(r.items.map((m) => Number(m.Id))).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
 		const pages = apiRequests(sim).filter((q) => q.path === '/api/inventory/machines');
-		expect(pages.map((p) => p.query.paging)).toEqual([
-			'limit 250 offset 0', 'limit 250 offset 250', 'limit 250 offset 500', 'limit 250 offset 750', 'limit 250 offset 1000',
+		// the last page asks one row more than the count promises (a row inserted meanwhile would show there)
+		expect(pages.map((p) => p.query.paging).sort()).toEqual([
+			'limit 250 offset 0', 'limit 250 offset 250', 'limit 250 offset 500', 'limit 251 offset 750',
 		]);
+		expect(pages[0].query.paging).toBe('limit 250 offset 0');
+		expect(pages.map((p) => p.query.use_count)).toEqual(['true', 'false', 'false', 'false']);
+		expect(maxInFlight).toBe(3);
+	});
+
+	test.each([
+		['"count" instead of "Count"', 'count', 4],
+		['no count at all: sequential, to a short page', null, 5],
+	])('count key UNVERIFIED: %s', async (_label, countKey, requests) => {
+		const sim = await startSim({ machines: 1000, countKey });
+		const r = await engineFor(sim).runNode('kaceSma', 'kaceSmaApi', machinesParams({ options: { pageSize: 250 } }));
+		expect(r.items.map((m) => Number(m.Id))).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
+		expect(apiRequests(sim).filter((q) => q.path === '/api/inventory/machines')).toHaveLength(requests);
+	});
+
+	test('machines added and removed while the pages are read (sorted by name): no row lost, none twice', async () => {
+		const sim = await startSim({ machines: 1000 });
+		let seen = 0;
+		const push = sim.requests.push.bind(sim.requests);
+		sim.requests.push = (entry) => {
+			// after the count was taken: a machine sorting first is added, then two (one of them
+			// at the very end of the list) are removed
+			if (entry.path === '/api/inventory/machines' && ++seen === 2) sim.mutateMachines({ add: ['AAA-NEW'] });
+			if (entry.path === '/api/inventory/machines' && seen === 4) sim.mutateMachines({ add: ['AAB-NEW'], remove: [3] });
+			return push(entry);
+		};
+		const r = await engineFor(sim).runNode('kaceSma', 'kaceSmaApi', machinesParams({ options: { pageSize: 250, sorting: 'name' } }));
+		expect(r.error).toBeUndefined();
+		const names = r.items.map((m) => m.Name);
+		expect(new Set(names).size).toBe(names.length);
+		// every machine that existed from start to end is there, WS-01000 (pushed past the count) included
+		for (let i = 1; i <= 1000; i++) if (i !== 3) expect(names).toContain(`WS-${String(i).padStart(5, '0')}`);
+	});
+
+	test.each(['14', '12.0'])('KACE %s: the session dies while 3 pages are in flight: ONE re-login for all of them', async (mode) => {
+		const sim = await startSim({ mode, machines: 1000 });
+		let seen = 0;
+		const push = sim.requests.push.bind(sim.requests);
+		sim.requests.push = (entry) => {
+			// right after the count page: the session ends (mode 14) or the CSRF token rotates (12.0)
+			if (entry.path === '/api/inventory/machines' && ++seen === 2) {
+				if (mode === '14') sim.expireAllSessions();
+				else sim.rotateCsrf();
+			}
+			return push(entry);
+		};
+		sim.faults.add({ method: 'GET', path: '/api/inventory/machines', passThrough: true, delayMs: 40, times: 100 });
+		const engine = engineFor(sim);
+		const r = await engine.runNode('kaceSma', 'kaceSmaApi', machinesParams({ options: { pageSize: 100 } }));
+		expect(r.error).toBeUndefined();
+		expect(r.items.map((m) => Number(m.Id))).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
+		expect(logins(sim)).toHaveLength(2);
+		expect(engine.logins('kaceSmaApi')).toBe(2);
+	});
+
+	test('a page that fails stops further pages and quotes the appliance', async () => {
+		const sim = await startSim({ machines: 2000 });
+		sim.faults.add({ method: 'GET', path: '/api/inventory/machines', nth: 2, status: 400, body: { errorCode: -1, errorDescription: 'Invalid paging offset' } });
+		const r = await engineFor(sim).runNode('kaceSma', 'kaceSmaApi', machinesParams({ options: { pageSize: 100 } }));
+		expect(r.error).toBeDefined();
+		expect(r.error.message + ' ' + (r.error.description ?? '')).toMatch(/Invalid paging offset/);
+		const pages = apiRequests(sim).filter((q) => q.path === '/api/inventory/machines');
+		expect(pages.length).toBeLessThanOrEqual(5); // first + 3 in flight (+1 racing the failure), not 20
+		assertNoSecrets([PASSWORD], r.error, r.items);
 	});
 
 	test('a session expiring between pages costs one re-login and loses or repeats no row', async () => {

@@ -107,3 +107,31 @@ export function chunk<T>(list: T[], size: number): T[][] {
 	for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
 	return out;
 }
+
+/**
+ * Reads pages with at most `limit` requests in flight and returns them in input order. Once one read fails no
+ * further read is started (the appliance is not hammered after an error), and the error of the earliest failed
+ * page is thrown. For reads only: pages are idempotent, so running them concurrently is safe.
+ */
+export async function readPagesInOrder<I, O>(
+	inputs: I[],
+	limit: number,
+	read: (input: I, index: number) => Promise<O>,
+): Promise<O[]> {
+	const results: O[] = new Array(inputs.length);
+	const errors: Array<{ index: number; error: unknown }> = [];
+	let next = 0;
+	const worker = async () => {
+		while (next < inputs.length && !errors.length) {
+			const index = next++;
+			try {
+				results[index] = await read(inputs[index], index);
+			} catch (error) {
+				errors.push({ index, error });
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, inputs.length)) }, worker));
+	if (errors.length) throw errors.sort((a, b) => a.index - b.index)[0].error;
+	return results;
+}

@@ -3,6 +3,7 @@ import type {
 	IHookFunctions,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
+	IN8nHttpFullResponse,
 	IPollFunctions,
 	NodeApiError,
 } from 'n8n-workflow';
@@ -43,6 +44,12 @@ export interface RequestPolicy {
 	secrets?: Array<string | undefined>;
 	/** what to do about a certificate that could not be verified (default: paste the CA certificate) */
 	tlsDescription?: string;
+	/**
+	 * The request runs concurrently with others of the same execution (pages read in parallel): a refused
+	 * session is then renewed by ONE of them while the others wait and reuse the new session, instead of every
+	 * request logging in on its own (see {@link sendSharingSession}).
+	 */
+	concurrent?: boolean;
 }
 
 const RETRYABLE_READ_STATUS = new Set([429, 500, 502, 503, 504]);
@@ -120,7 +127,9 @@ export async function applianceRequest<T = unknown>(
 		malformed = undefined;
 		let response: unknown;
 		try {
-			response = await this.helpers.httpRequestWithAuthentication.call(this, credentialType, { ...options });
+			response = policy.concurrent
+				? await sendSharingSession.call(this, credentialType, options)
+				: await this.helpers.httpRequestWithAuthentication.call(this, credentialType, { ...options });
 		} catch (error) {
 			failure = extractFailure(error);
 		}
@@ -155,6 +164,67 @@ export async function applianceRequest<T = unknown>(
 	}
 
 	throw buildError(node, policy, failure, malformed, clean, maxAttempts);
+}
+
+/** Per execution context: the renewal of the session in progress, and how many have completed. */
+interface SessionGate {
+	renewal?: Promise<void>;
+	generation: number;
+	/** the renewal failed with the session still refused: later requests fail the same way, no more logins */
+	refused?: unknown;
+}
+
+const gates = new WeakMap<object, SessionGate>();
+
+/**
+ * Sends a request that runs alongside others of the same execution. n8n re-logs in on every HTTP 401 it sees,
+ * so N requests refused at once (session expired, KACE CSRF token rotated) would mean N logins. Here the request
+ * is first sent with `ignoreHttpStatusErrors` (n8n's re-login cannot fire); on a 401 either another request is
+ * already renewing the session (wait, then send once more with the new one) or this request renews it alone,
+ * through n8n's own path (401 → the credential's preAuthentication → the request once more). Any other status
+ * is thrown like n8n throws it, so retries and error messages are unchanged.
+ */
+async function sendSharingSession(this: RequestContext, credentialType: string, options: IHttpRequestOptions): Promise<unknown> {
+	let gate = gates.get(this);
+	if (!gate) {
+		gate = { generation: 0 };
+		gates.set(this, gate);
+	}
+	for (let round = 0; ; round++) {
+		if (gate.renewal) await gate.renewal;
+		if (gate.refused) throw gate.refused;
+		const generation = gate.generation;
+		const res = (await this.helpers.httpRequestWithAuthentication.call(this, credentialType, {
+			...options,
+			ignoreHttpStatusErrors: true,
+			returnFullResponse: true,
+		})) as IN8nHttpFullResponse;
+		if (res.statusCode !== 401) {
+			if (res.statusCode >= 200 && res.statusCode < 300) return options.returnFullResponse ? res : res.body;
+			throw Object.assign(new Error(`HTTP ${res.statusCode}`), {
+				response: { status: res.statusCode, headers: res.headers, data: res.body },
+			});
+		}
+		// renewed by another request since this one was sent: once more with the new session
+		if (round === 0 && (gate.renewal || gate.generation !== generation)) continue;
+		let done = () => {};
+		gate.renewal = new Promise<void>((resolve) => (done = resolve));
+		let outcome: { value?: unknown; error?: unknown; failed: boolean };
+		try {
+			outcome = { value: await this.helpers.httpRequestWithAuthentication.call(this, credentialType, { ...options }), failed: false };
+		} catch (error) {
+			outcome = { error, failed: true };
+		}
+		if (outcome.failed) {
+			const failure = extractFailure(outcome.error);
+			if (failure.auth || failure.status === 401) gate.refused = outcome.error;
+		}
+		gate.generation++;
+		gate.renewal = undefined;
+		done();
+		if (outcome.failed) throw outcome.error;
+		return outcome.value;
+	}
 }
 
 function buildError(

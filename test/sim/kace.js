@@ -10,7 +10,8 @@
  * reading, marked "READING:" below. Summary of the readings (details next to the code):
  *  - errors are always JSON {"errorCode":-1,"errorDescription":"…"} except the Apache-level 414 and non-/api,
  *    non-/ams paths (HTML 404);
- *  - list responses carry the total match count under "Count" (omitted with use_count=false);
+ *  - list responses carry the total match count under "Count" (omitted with use_count=false); the key's name is
+ *    UNVERIFIED, so `countKey` picks another name and `countKey: null` omits it entirely;
  *  - query strings are decoded like PHP (+ = space) but `filtering` is split on LITERAL ',' (and `in`/`nin` lists on
  *    literal ';') BEFORE percent-decoding, so %2C / %3B are part of a value; machineIDs is split the same way;
  *  - filter values are taken literally (no quote stripping), string compares are case-insensitive;
@@ -496,6 +497,7 @@ function createKaceSim(opts = {}) {
 	};
 	let dataVersion = 0;
 	const touchData = () => { dataVersion++; };
+	const countKey = opts.countKey === undefined ? 'Count' : opts.countKey;
 
 	// software, OS, labels
 	SOFTWARE_TITLES.forEach(([name, publisher], k) => {
@@ -835,10 +837,10 @@ function createKaceSim(opts = {}) {
 			cache.set(key, result);
 			if (cache.size > 24) cache.delete(cache.keys().next().value);
 		}
-		if (countOnly) return { Count: result.length };
+		if (countOnly) return countKey ? { [countKey]: result.length } : {};
 		const page = limit === 0 ? result.slice(offset) : result.slice(offset, offset + limit);
 		const body = {};
-		if (useCount) body.Count = result.length;
+		if (useCount && countKey) body[countKey] = result.length;
 		body[envKey] = page.map((r) => shape(r, sch, shp));
 		return body;
 	}
@@ -1316,6 +1318,25 @@ function createKaceSim(opts = {}) {
 		maxRequestsPerSession: opts.maxRequestsPerSession,
 		defaultPageSize: opts.defaultPageSize ?? 50,
 		lockAfterFailures: opts.lockAfterFailures ?? null,
+		/**
+		 * Changes the machine inventory as a console user would meanwhile: `add` names of new machines (next ids),
+		 * `remove` ids to delete. Lists reflect it from the next request on.
+		 */
+		mutateMachines({ add = [], remove = [] } = {}) {
+			for (const id of remove) {
+				const i = state.machines.findIndex((m) => m._id === id);
+				if (i >= 0) state.machines.splice(i, 1);
+				idx.machine.delete(id);
+			}
+			for (const name of add) {
+				const id = state.machines.reduce((max, m) => Math.max(max, m._id), 0) + 1;
+				const rec = generateMachine(id, epoch);
+				rec.Name = name;
+				state.machines.push(rec);
+				idx.machine.set(id, rec);
+			}
+			touchData();
+		},
 		/** every live session answers "Expired token" from now on; returns how many were live */
 		expireAllSessions() {
 			let n = 0;

@@ -2,6 +2,7 @@ import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { RequestContext } from '../../shared/http';
+import { readPagesInOrder } from '../../shared/execute';
 import { applianceRequest, notJson } from '../../shared/http';
 import { KACE } from './constants';
 import { mapKaceError } from './errors';
@@ -63,6 +64,8 @@ export interface KaceRequestOptions {
 	itemIndex?: number;
 	/** accept a non-object JSON answer (script run returns a bare run id) */
 	allowScalar?: boolean;
+	/** sent alongside other requests of this execution (pages read in parallel): one re-login for all */
+	concurrent?: boolean;
 }
 
 /** One KACE SMA API call: the credential supplies the session, version and CSRF headers. */
@@ -89,6 +92,7 @@ export async function kaceRequest<T = IDataObject>(
 			idempotent,
 			outcomeHint: options.outcomeHint,
 			itemIndex: options.itemIndex,
+			concurrent: options.concurrent,
 			mapError: mapKaceError,
 			validate: (body) => {
 				const problem = notJson(body, method !== 'GET');
@@ -128,10 +132,36 @@ export interface ListOptions {
 }
 
 /**
- * Reads a KACE collection with `paging=limit N offset M` until a short page (the appliance returns 50 rows when
- * no paging is given). Without an explicit sorting it sorts by id so offsets stay stable while the estate
- * changes, and rows already returned are skipped (never duplicated). A session that expires between pages is
- * renewed by the credential and the page is re-requested, so no row is lost.
+ * Pages read at once after the first one, when the appliance reported the total count. Measured (docs/bench.md):
+ * 3 in flight brings a 20,000-machine Return All from 1.4–1.9× to ≈1.1× a raw keep-alive client; more adds
+ * little on a 2-core client and only loads the appliance's PHP workers.
+ */
+export const PAGE_CONCURRENCY = 3;
+
+/**
+ * The total match count of a list envelope. KACE returns it unless `use_count=false`; its key is `Count` in the
+ * reference guide's samples, but that is UNVERIFIED, so any top-level numeric key named count/total is accepted.
+ */
+export function envelopeCount(body: unknown, key: string): number | undefined {
+	if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
+	for (const [name, value] of Object.entries(body as IDataObject)) {
+		if (name === key || !/^(count|total|totalcount|total_count)$/i.test(name)) continue;
+		const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+		if (typeof n === 'number' && Number.isInteger(n) && n >= 0) return n;
+	}
+	return undefined;
+}
+
+/**
+ * Reads a KACE collection with `paging=limit N offset M` (the appliance returns 50 rows when no paging is given).
+ * Without an explicit sorting it sorts by id so offsets stay stable while the estate changes, and rows already
+ * returned are skipped (never duplicated). A session that expires between pages is renewed by the credential
+ * and the page is re-requested, so no row is lost.
+ *
+ * The first page asks for the total count; when it is full and the count says more rows exist, the remaining
+ * pages are read {@link PAGE_CONCURRENCY} at a time (in order, stopping at the first error) — exactly
+ * ceil(count / page size) requests, no closing empty page. Without a count, or when the estate shrank while
+ * reading, the classic sequential loop carries on from the rows actually received.
  */
 export async function kaceList(
 	this: RequestContext,
@@ -144,17 +174,18 @@ export async function kaceList(
 	const pageSize = Math.max(1, Math.min(options.pageSize ?? DEFAULT_PAGE_SIZE, 100_000));
 	const out: IDataObject[] = [];
 	const seen = new Set<string>();
-	const base: KaceQuery = { ...query, use_count: 'false' };
+	const base: KaceQuery = { ...query };
 	if (!base.sorting) base.sorting = 'id';
-	let offset = 0;
-	for (let page = 0; out.length < want && page < MAX_PAGES; page++) {
-		const size = Math.min(pageSize, want - out.length);
+	const page = async (offset: number, size: number, count: boolean, concurrent = false) => {
 		const body = await kaceRequest.call(this, 'GET', path, {
-			query: { ...base, paging: `limit ${size} offset ${offset}` },
+			query: { ...base, use_count: count ? 'true' : 'false', paging: `limit ${size} offset ${offset}` },
 			operation: options.operation,
 			itemIndex: options.itemIndex,
+			concurrent,
 		});
-		const rows = envelopeRows(body, key);
+		return { body, rows: envelopeRows(body, key) };
+	};
+	const take = (rows: IDataObject[]) => {
 		for (const row of rows) {
 			const id = recordId(row);
 			if (id !== undefined) {
@@ -162,8 +193,47 @@ export async function kaceList(
 				seen.add(id);
 			}
 			out.push(row);
-			if (out.length >= want) break;
+			if (out.length >= want) return;
 		}
+	};
+
+	let offset = 0;
+	let pages = 0;
+	if (want > pageSize) {
+		// count first: one COUNT on the appliance, then the rest of the pages concurrently
+		const first = await page(0, pageSize, true);
+		pages++;
+		take(first.rows);
+		offset = first.rows.length;
+		const total = envelopeCount(first.body, key);
+		if (first.rows.length < pageSize) return out;
+		if (total !== undefined) {
+			const end = Math.min(total, want);
+			const offsets: number[] = [];
+			for (let o = pageSize; o < end && pages + offsets.length < MAX_PAGES; o += pageSize) offsets.push(o);
+			// the last page asks one row more than the count promises: a row inserted meanwhile (with a sorting
+			// other than id it can push the last row past the count) shows up there instead of being lost
+			const sizes = offsets.map((o, i) => (i === offsets.length - 1 && end === total ? Math.min(want - o, total - o + 1) : Math.min(pageSize, want - o)));
+			const bodies = await readPagesInOrder(offsets, PAGE_CONCURRENCY, async (o, i) => await page(o, sizes[i], false, true));
+			pages += bodies.length;
+			let complete = true;
+			for (let i = 0; i < bodies.length && out.length < want; i++) {
+				take(bodies[i].rows);
+				offset = offsets[i] + bodies[i].rows.length;
+				const expected = Math.min(pageSize, want - offsets[i], total - offsets[i]);
+				if (bodies[i].rows.length !== expected) {
+					// the estate changed while reading: carry on sequentially from the rows actually received
+					complete = false;
+					break;
+				}
+			}
+			if (out.length >= want || (complete && offset >= total)) return out;
+		}
+	}
+	for (; out.length < want && pages < MAX_PAGES; pages++) {
+		const size = Math.min(pageSize, want - out.length);
+		const { rows } = await page(offset, size, false);
+		take(rows);
 		offset += rows.length;
 		if (rows.length < size) break;
 	}
