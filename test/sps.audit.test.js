@@ -139,6 +139,29 @@ describe('request counts for a search returning 2,000 sessions with bodies', () 
 		);
 	});
 
+	test('Full Record: the session ends while 8 bodies are in flight: ONE re-login for all of them', async () => {
+		const g = await startSpsFixture({ sessions: 200, tls: undefined });
+		try {
+			let bodies = 0;
+			const push = g.sim.requests.push.bind(g.sim.requests);
+			g.sim.requests.push = (entry) => {
+				if (/^\/api\/audit\/sessions\/[^/]+$/.test(entry.path) && ++bodies === 20) g.sim.expireSessions();
+				return push(entry);
+			};
+			g.sim.faults.add({ method: 'GET', path: /^\/api\/audit\/sessions\/[^/]+$/, passThrough: true, delayMs: 20, times: 1000 });
+			const engine = new Engine({ [CRED]: g.password() });
+			const mark = g.sim.requests.length;
+			const r = keep(await engine.runNode(NODE, CRED, search({ returnAll: true, sessionData: 'full', options: { concurrency: 8 } })));
+			expect(r.error).toBeUndefined();
+			expect(r.items).toHaveLength(200);
+			expect(r.items.map((i) => i.recording.session_id)).toEqual(g.sim.state.audit.map((a) => a.body.recording.session_id));
+			const logins = g.sim.requests.slice(mark).filter((q) => q.path === '/api/authentication');
+			expect(logins).toHaveLength(2); // the first one, and one renewal for the 8 refused requests
+		} finally {
+			await g.sim.stop();
+		}
+	});
+
 	test('the other reading: SPS ignores `fields` → each session is fetched and projected, with a hint', async () => {
 		const g = await startSpsFixture({ sessions: 30, fieldsSupported: false });
 		try {

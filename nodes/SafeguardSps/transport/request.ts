@@ -22,6 +22,8 @@ export interface SpsCall {
 	outcomeHint?: string;
 	itemIndex?: number;
 	returnFullResponse?: boolean;
+	/** sent alongside other requests of this execution: a refused session is renewed once for all of them */
+	concurrent?: boolean;
 }
 
 const credentialCache = new WeakMap<object, Promise<ICredentialDataDecryptedObject>>();
@@ -212,6 +214,7 @@ export async function spsRequest(this: RequestContext, call: SpsCall): Promise<I
 			idempotent,
 			outcomeHint: call.outcomeHint,
 			itemIndex: call.itemIndex,
+			concurrent: call.concurrent,
 			secrets: spsSecrets(credentials),
 			mapError: (failure) => spsMapError(failure, { ...call, path }, authType),
 			validate: (body) => notJson(body, call.method !== 'GET'),
