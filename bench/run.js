@@ -42,7 +42,7 @@ const { startSim } = require('./lib/sims');
 const n8n = require('./lib/n8n');
 const { fmtTable, fmtRatio, fmtMb } = require('./lib/format');
 
-const VARIANTS = ['limit', 'limitNewConn', 'ours', 'oursFix', 'instead', 'floor'];
+const VARIANTS = ['limit', 'limitNewConn', 'ours', 'instead', 'floor'];
 
 /** Runs one scenario: every variant in every round (interleaved), cold first round. */
 async function runScenario(sc, sims) {
@@ -238,7 +238,6 @@ async function main() {
 			oursInstead: res.instead ? fmtRatio(res.ours.ms / res.instead.ms) : '–',
 			floor: res.floor ? fmtRatio(res.floor.ms / res.limit.ms) : '',
 			newConn: res.limitNewConn ? fmtRatio(res.ours.ms / res.limitNewConn.ms) : '',
-			fix: res.oursFix ? `${fmtRatio(res.oursFix.ms / res.limit.ms)} (${res.oursFix.requests} req)` : '',
 			times: ['limit', 'ours', 'instead'].map((v) => (res[v] ? Math.round(res[v].ms) : '–')).join(' / '),
 
 			peakOurs: fmtMb(res.ours.peakMb),
@@ -257,7 +256,6 @@ async function main() {
 		['oursInstead', 'ours/instead'],
 		['newConn', 'ours/limit-nc'],
 		['floor', 'floor/limit'],
-		['fix', 'fix/limit'],
 		['peakOurs', 'peak RSS ours'],
 		['peakOthers', 'peak L/I'],
 		['target', 'target'],

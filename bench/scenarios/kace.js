@@ -1,7 +1,6 @@
 'use strict';
 /** KACE SMA scenarios (simulator: test/sim/kace.js). */
 const { KaceLimit } = require('../lib/limit-kace');
-const { withKaceListConcurrent } = require('../lib/proposals');
 const { Engine, runChain, ourNode, httpNode, splitOutNode, floorNode, pagination } = require('../lib/n8n');
 
 const CRED = 'kaceSmaApi';
@@ -89,15 +88,7 @@ const returnAll = {
 	title: `KACE Return All ${MACHINES.toLocaleString('en')} machines`,
 	sim: { kind: 'kace', options: { machines: MACHINES } },
 	rounds: 7,
-	variants: {
-		...returnAllVariants(undefined),
-		// the proposed fix (bench/lib/proposals.js): count on the first page, then 3 pages in flight
-		oursFix: {
-			setup: engineFor,
-			run: (engine) => withKaceListConcurrent(3, () => runChain(engine, [ourNode('kaceSma', CRED, { resource: 'machine', operation: 'getMany', returnAll: true, filters: {}, options: {} })])),
-			check: (r) => ({ items: expectCount(uniqueIds(expectOk(r, 'ours+fix').items), MACHINES, 'ours+fix items') }),
-		},
-	},
+	variants: returnAllVariants(undefined),
 	targets: (r) => [
 		{ name: 'ours/limit ≤ 1.3', pass: r.ours.ms / r.limit.ms <= 1.3 },
 		{ name: 'ours/instead ≤ 0.8', pass: r.ours.ms / r.instead.ms <= 0.8 },
