@@ -1,12 +1,34 @@
 'use strict';
 /**
  * Request counts at scale (for the README): Return All of 5,000 agents, Run Now on 500 agents, Run and Wait on
- * 500 agents. The counts are exact: they are what the VSA sees.
+ * 500 agents. The counts are exact: they are what the VSA sees. Also the concurrent paging of vsaList: order,
+ * Limit, a failing page, no TotalRecords, a collection that shrinks while it is read.
  */
-const { Engine } = require('./harness');
+const path = require('node:path');
+const { Engine, assertNoSecrets } = require('./harness');
 const { createVsaSim, vsaCredential, byId } = require('./sim/vsa');
 
+const { PAGE_CONCURRENCY } = require(path.join(__dirname, '..', 'dist', 'nodes', 'KaseyaVsa', 'transport', 'request.js'));
+
 const CRED = 'kaseyaVsaApi';
+const AGENTS = '/api/v1.0/assetmgmt/agents';
+const PAT = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Slows every agent list answer down (20 ms) and records how many list requests the simulator holds at once:
+ * `first` when the first one arrived, `max` over the run.
+ */
+function trackInFlight(sim) {
+	const stats = { first: undefined, max: 0 };
+	sim.faults.add({ path: AGENTS, delayMs: 20, passThrough: true, times: Infinity });
+	sim.onRequest = (ctx) => {
+		if (ctx.path !== AGENTS) return;
+		const open = sim.requests.filter((q) => q.path === AGENTS && q.status === undefined).length;
+		if (stats.first === undefined) stats.first = open;
+		stats.max = Math.max(stats.max, open);
+	};
+	return stats;
+}
 
 describe('Kaseya VSA request counts', () => {
 	let sim;
@@ -14,20 +36,127 @@ describe('Kaseya VSA request counts', () => {
 		if (sim) await sim.stop();
 	});
 
-	test('Return All of 5,000 agents = 1 login + 50 pages', async () => {
+	test('Return All of 5,000 agents = 1 login + 50 pages, PAGE_CONCURRENCY in flight, every agent once and in order', async () => {
 		sim = createVsaSim({ agents: 5000 });
+		await sim.start();
+		const engine = new Engine({ [CRED]: vsaCredential(sim) });
+		const inFlight = trackInFlight(sim);
+		const r = await engine.runNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: true });
+		expect(r.status).toBe('success');
+		expect(r.items.map((a) => a.AgentId)).toEqual(sim.state.agents.map((a) => a.AgentId));
+		const logins = sim.count('/api/v1.0/auth');
+		const pages = sim.requests.filter((q) => q.path === AGENTS);
+		console.log(`VSA Return All 5,000 agents: ${sim.requests.length} requests (${logins} login + ${pages.length} pages of 100, up to ${inFlight.max} in flight)`);
+		expect(logins).toBe(1);
+		expect(pages.map((q) => Number(q.query.$skip)).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i * 100));
+		expect(pages.every((q) => q.query.$top === '100')).toBe(true);
+		expect(sim.requests).toHaveLength(51);
+		// the first page alone (it reports TotalRecords), then PAGE_CONCURRENCY at a time, never more
+		expect(pages[0].query.$skip).toBe('0');
+		expect(inFlight.first).toBe(1);
+		expect(inFlight.max).toBe(PAGE_CONCURRENCY);
+	});
+
+	test('Return All of 2,345 agents: ceil(n/100) pages + 1 login, every agent exactly once, in order', async () => {
+		sim = createVsaSim({ agents: 2345 });
 		await sim.start();
 		const engine = new Engine({ [CRED]: vsaCredential(sim) });
 		const r = await engine.runNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: true });
 		expect(r.status).toBe('success');
-		expect(r.items).toHaveLength(5000);
-		expect(new Set(r.items.map((a) => a.AgentId)).size).toBe(5000);
-		const logins = sim.count('/api/v1.0/auth');
-		const pages = sim.count('/api/v1.0/assetmgmt/agents');
-		console.log(`VSA Return All 5,000 agents: ${sim.requests.length} requests (${logins} login + ${pages} pages of 100)`);
-		expect(logins).toBe(1);
-		expect(pages).toBe(50);
-		expect(sim.requests).toHaveLength(51);
+		expect(r.items.map((a) => a.AgentId)).toEqual(sim.state.agents.map((a) => a.AgentId));
+		expect(sim.count('/api/v1.0/auth')).toBe(1);
+		expect(sim.count(AGENTS)).toBe(24);
+		expect(sim.requests).toHaveLength(25);
+		const last = sim.requests.find((q) => q.query.$skip === '2300');
+		expect(last.query.$top).toBe('100');
+	});
+
+	test('Limit 250 = 3 page requests ($top 100, 100, 50), the first 250 agents in order', async () => {
+		sim = createVsaSim({ agents: 1000 });
+		await sim.start();
+		const engine = new Engine({ [CRED]: vsaCredential(sim) });
+		const r = await engine.runNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: false, limit: 250 });
+		expect(r.status).toBe('success');
+		expect(r.items.map((a) => a.AgentId)).toEqual(sim.state.agents.slice(0, 250).map((a) => a.AgentId));
+		const pages = sim.requests.filter((q) => q.path === AGENTS).map((q) => `${q.query.$top}/${q.query.$skip}`);
+		expect(pages.sort()).toEqual(['100/0', '100/100', '50/200']);
+	});
+
+	test('a page failing mid-way: one clear NodeApiError without secrets, and no page is started after it', async () => {
+		sim = createVsaSim({ agents: 5000 });
+		await sim.start();
+		const engine = new Engine({ [CRED]: vsaCredential(sim) });
+		// the 10th list request is refused like a bad query (HTTP 400 is not retried); pages are slowed down a little
+		// so that the workers are demonstrably still busy when it fails
+		sim.faults.add({ path: AGENTS, nth: 10, status: 400, body: { Result: null, ResponseCode: 400, Status: 'Failed', Error: 'Simulated page failure' } });
+		sim.faults.add({ path: AGENTS, delayMs: 15, passThrough: true, times: Infinity });
+		const r = await engine.runNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: true });
+		expect(r.status).toBe('error');
+		expect(r.error.name).toBe('NodeApiError');
+		expect(r.error.message).toBe('Kaseya VSA answered HTTP 400 to get many agents: "Simulated page failure"');
+		const tokens = [...sim.state.tokens.keys()];
+		assertNoSecrets([PAT, 'P@ssw0rd', ...tokens], r.error, r.run.data.resultData);
+		const pages = sim.requests.filter((q) => q.path === AGENTS);
+		const failed = pages.findIndex((q) => q.status === 400);
+		expect(failed).toBe(9);
+		// only the pages already in flight when the 10th failed were answered; none was launched afterwards
+		expect(pages.length).toBeLessThanOrEqual(10 + PAGE_CONCURRENCY - 1);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(sim.requests.filter((q) => q.path === AGENTS)).toHaveLength(pages.length);
+	});
+
+	test('no TotalRecords: pages are read one at a time until a short page, still complete and in order', async () => {
+		sim = createVsaSim({ agents: 1050 });
+		sim.reportTotalRecords = false;
+		await sim.start();
+		const engine = new Engine({ [CRED]: vsaCredential(sim) });
+		const inFlight = trackInFlight(sim);
+		const r = await engine.runNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: true });
+		expect(r.status).toBe('success');
+		expect(r.items.map((a) => a.AgentId)).toEqual(sim.state.agents.map((a) => a.AgentId));
+		const pages = sim.requests.filter((q) => q.path === AGENTS);
+		expect(pages.map((q) => Number(q.query.$skip))).toEqual(Array.from({ length: 11 }, (_, i) => i * 100));
+		expect(inFlight.max).toBe(1);
+	});
+
+	test('the collection shrinks while pages are read concurrently: the short page ends the list after one more check', async () => {
+		sim = createVsaSim({ agents: 1000 });
+		await sim.start();
+		const engine = new Engine({ [CRED]: vsaCredential(sim) });
+		let n = 0;
+		sim.onRequest = (ctx) => {
+			// 150 agents deleted as the first concurrent page arrives
+			if (ctx.path === AGENTS && ++n === 2) sim.state.agents.splice(850);
+		};
+		const r = await engine.runNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: true });
+		expect(r.status).toBe('success');
+		expect(r.items.map((a) => a.AgentId)).toEqual(sim.state.agents.map((a) => a.AgentId));
+		const skips = sim.requests.filter((q) => q.path === AGENTS).map((q) => Number(q.query.$skip));
+		// 10 pages planned from TotalRecords 1000; page 800 had 50 rows: one sequential read at 850 finds nothing more
+		expect(skips.slice(0, 1)).toEqual([0]);
+		expect(skips.slice(1, 10).sort((a, b) => a - b)).toEqual([100, 200, 300, 400, 500, 600, 700, 800, 900]);
+		expect(skips.slice(10)).toEqual([850]);
+	});
+
+	test('a concurrent page comes back short though more rows exist: the rest is read one page at a time, nothing lost', async () => {
+		sim = createVsaSim({ agents: 1000 });
+		await sim.start();
+		const engine = new Engine({ [CRED]: vsaCredential(sim) });
+		let answered = false;
+		sim.onRequest = (ctx) => {
+			if (ctx.path !== AGENTS || ctx.query.get('$skip') !== '300' || answered) return undefined;
+			// read at a moment when the collection had shrunk to 340 agents
+			answered = true;
+			sim.reply(ctx, 200, sim.envelope(sim.state.agents.slice(300, 340), { TotalRecords: 340 }));
+			return true;
+		};
+		const r = await engine.runNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: true });
+		expect(r.status).toBe('success');
+		expect(r.items.map((a) => a.AgentId)).toEqual(sim.state.agents.map((a) => a.AgentId));
+		const skips = sim.requests.filter((q) => q.path === AGENTS).map((q) => Number(q.query.$skip));
+		expect(skips.slice(1, 10).sort((a, b) => a - b)).toEqual([100, 200, 300, 400, 500, 600, 700, 800, 900]);
+		// from where the rows ran out, sequentially, until TotalRecords (1000 again)
+		expect(skips.slice(10)).toEqual([340, 440, 540, 640, 740, 840, 940]);
 	});
 
 	test('Run Now on 500 agents = 1 login + 500 PUT …/runnow (one per agent, concurrency 8)', async () => {

@@ -72,6 +72,23 @@ describe('Kaseya VSA simulator strictness', () => {
 		expect(both.json.Result.length).toBeGreaterThan(0);
 	});
 
+	test('$filter: and binds tighter than or, parentheses group, ge/le work; id lists with or; a query string over 2,048 characters is refused by IIS', async () => {
+		const list = async (filter) => (await api(`/assetmgmt/agents?$top=100&$filter=${encodeURIComponent(filter)}`)).json;
+		const group = sim.state.agents[0].MachineGroup;
+		const expected = (pred) => sim.state.agents.filter(pred).length;
+		const notOnline = (a) => a.Online === 0 || a.Online >= 198;
+		expect((await list(`(MachineGroup eq '${group}') and (Online eq 0 or Online ge 198)`)).TotalRecords).toBe(expected((a) => a.MachineGroup === group && notOnline(a)));
+		expect((await list(`MachineGroup eq '${group}' and Online eq 0 or Online ge 198`)).TotalRecords).toBe(expected((a) => (a.MachineGroup === group && a.Online === 0) || a.Online >= 198));
+		expect((await list('Online le 0')).TotalRecords).toBe(expected((a) => a.Online === 0));
+		const ids = sim.state.agents.slice(5, 8).map((a) => a.AgentId);
+		const byIds = await list(ids.map((id) => `AgentId eq ${id}M`).join(' or '));
+		expect(byIds.Result.map((a) => String(a.AgentId)).sort()).toEqual([...ids].sort());
+		const many = sim.state.agents.slice(0, 60).map((a) => `AgentId eq ${a.AgentId}M`).join(' or ');
+		const tooLong = await fetch(`${sim.url}/api/v1.0/assetmgmt/agents?$filter=${encodeURIComponent(many)}`, { headers: { Authorization: `Bearer ${token}` } });
+		expect(tooLong.status).toBe(404);
+		expect(await tooLong.text()).toMatch(/404\.15/);
+	});
+
 	test('runnow: 404 for an unknown procedure, 400 with a body; OData options on a PUT are refused', async () => {
 		const agent = sim.state.agents[0];
 		const proc = sim.procedure('Install Patch');

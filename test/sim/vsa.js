@@ -10,12 +10,15 @@
  *   (`authFailure: 'body'`) — the real form is UNVERIFIED, the node handles both.
  * - Every other route needs `Authorization: Bearer <token>`. Without the word "Bearer" the answer is HTTP 200 with
  *   body `{"ResponseCode":401,"Status":"OK","Error":"None"}` (as seen on 9.3). An unknown or expired token gives
- *   HTTP 401 (`expiredToken: 'http'`, default) or HTTP 200 + ResponseCode 401 (`expiredToken: 'body'`).
+ *   HTTP 401 (`expiredToken: 'http'`, default) or HTTP 200 + ResponseCode 401 (`expiredToken: 'body'`); such requests
+ *   are marked `refused` in the request log.
  * - OData: `$top` capped at 100 (silently; default 100), `$skip`, `$orderby` (Field [asc|desc], commas),
+ *   TotalRecords on every list answer (unless `sim.reportTotalRecords = false`),
  *   `$filter` subset: eq ne gt ge lt le, and, or, parentheses, substringof('x', F), startswith(F, 'x'),
  *   endswith(F, 'x'), 'text' literals with '' escapes, integers, decimals with the M suffix. Decimal (id) fields
  *   REQUIRE the M suffix and Int32 fields refuse it (HTTP 400 "incompatible types"), unknown fields and other
  *   syntax give HTTP 400. String comparisons are case-insensitive (SQL Server collation).
+ * - A query string longer than 2,048 characters gets IIS's HTML "404.15 Query string too long" (request filtering default).
  * - Ids: AgentId 15 digits, OrgId / MachineGroupId / UserId / AgentProcedureId 26 digits, AlarmId 18 digits; all
  *   written into the JSON text as bare number literals (as the real server does), so JSON.parse would corrupt them.
  * - Roles: 'admin' (default), 'limited' (403 4030001 "Access denied" on /system/* and /assetmgmt/audit/*),
@@ -445,7 +448,8 @@ function createVsaSim(options = {}) {
 	function list(ctx, rows, types, entity) {
 		try {
 			const { page, total } = applyOData(rows, ctx.query, types, entity);
-			return reply(ctx, 200, envelope(page.map(publicView), { TotalRecords: total }));
+			// `sim.reportTotalRecords = false`: a route that does not report TotalRecords (the client must stop on a short page)
+			return reply(ctx, 200, envelope(page.map(publicView), sim.reportTotalRecords === false ? {} : { TotalRecords: total }));
 		} catch (e) {
 			if (e instanceof ODataError) return fail(ctx, 400, 400, e.message);
 			throw e;
@@ -582,6 +586,8 @@ function createVsaSim(options = {}) {
 		}
 		const s = state.tokens.get(m[1]);
 		if (!s || now() >= s.expiresAt) {
+			// marked in the request log: a refused token may be answered with HTTP 200 (below)
+			ctx.entry.refused = s ? 'expired' : 'unknown';
 			if (expiredToken === 'body') return void reply(ctx, 200, { Result: null, ResponseCode: 401, Status: 'Failed', Error: 'Session has expired' });
 			return void fail(ctx, 401, 401, 'Session has expired');
 		}
@@ -592,11 +598,16 @@ function createVsaSim(options = {}) {
 	// routes
 	// ---------------------------------------------------------------------------------------------------
 	async function handler(ctx) {
-		if (typeof sim.onRequest === 'function') sim.onRequest(ctx);
+		// a hook that returns true has answered the request itself (with sim.reply / sim.envelope)
+		if (typeof sim.onRequest === 'function' && sim.onRequest(ctx) === true) return;
 		processProcedures();
 		const path = ctx.path.replace(/\/+$/, '');
 		const lower = path.toLowerCase();
 		if (!lower.startsWith('/api/v1.0/')) return ctx.send(404, '<html><body><h1>Whoops.</h1></body></html>', { 'Content-Type': 'text/html' });
+		// IIS request filtering (default maxQueryString 2048): a longer query string never reaches the API
+		if (ctx.rawQuery.length > 2048) {
+			return ctx.send(404, '<html><body><h1>HTTP Error 404.15 - Not Found</h1><p>The request filtering module is configured to deny a request where the query string is too long.</p></body></html>', { 'Content-Type': 'text/html' });
+		}
 		const route = path.slice('/api/v1.0'.length);
 		const r = route.toLowerCase();
 		const seg = route.split('/').filter(Boolean);
@@ -753,8 +764,15 @@ function createVsaSim(options = {}) {
 	Object.assign(sim, {
 		state,
 		users,
-		/** optional hook `(ctx) => void` called before each request is handled (e.g. to expire tokens mid-paging) */
+		/**
+		 * optional hook `(ctx) => void | true` called before each request is handled (e.g. to expire tokens mid-paging);
+		 * returning true means it answered the request itself (e.g. `sim.reply(ctx, 200, sim.envelope(rows, {TotalRecords}))`)
+		 */
 		onRequest: undefined,
+		/** false: list answers carry no TotalRecords */
+		reportTotalRecords: true,
+		reply,
+		envelope,
 		/** adds agents (count or array of overrides); returns them */
 		addAgents(countOrList) {
 			const added = [];
