@@ -8,6 +8,7 @@ const { createVsaSim, vsaCredential } = require('./sim/vsa');
 
 const CRED = 'kaseyaVsaApi';
 const TRIGGER = 'kaseyaVsaTrigger';
+const AGENTS = '/api/v1.0/assetmgmt/agents';
 
 const snapshot = (engine) => JSON.parse(JSON.stringify(engine.staticData));
 
@@ -99,42 +100,171 @@ describe('Kaseya VSA Trigger', () => {
 		expect(real.items.map((x) => x.AgentId)).toEqual([a.AgentId]);
 	});
 
-	test('agent went offline / online: the first poll records the states; then only transitions', async () => {
-		expect((await poll('agentOffline')).result).toBeNull();
-		const online = sim.state.agents.find((a) => a.Online === 11);
-		const offline = sim.state.agents.find((a) => a.Online === 0);
-		sim.setOnline(online.AgentId, 0);
-		sim.setOnline(offline.AgentId, 1);
-		const went = await poll('agentOffline');
-		expect(went.items.map((a) => a.AgentId)).toEqual([online.AgentId]);
-		expect(went.items[0].Online).toBe(0);
-		expect((await poll('agentOffline')).result).toBeNull();
+	describe('agent went offline / online (only the agents that are not online are listed)', () => {
+		const NOT_ONLINE = 'Online eq 0 or Online ge 198';
+		const isNotOnline = (a) => a.Online === 0 || a.Online >= 198;
+		const listCalls = () => sim.requests.filter((r) => r.path === AGENTS);
+		const stateOf = (e = engine) => Object.values(e.staticData)[0];
 
-		const onlineEngine = new Engine({ [CRED]: vsaCredential(sim) });
-		const pollOnline = (mode = 'trigger') => onlineEngine.poll(TRIGGER, CRED, { event: 'agentOnline', options: {} }, mode);
-		expect((await pollOnline()).result).toBeNull();
-		sim.setOnline(online.AgentId, 2);
-		const neverSeen = sim.state.agents.find((a) => a.Online === 199);
-		sim.setOnline(neverSeen.AgentId, 1);
-		const back = await pollOnline();
-		expect(back.items.map((a) => a.AgentId).sort()).toEqual([online.AgentId, neverSeen.AgentId].sort());
-		expect((await pollOnline()).result).toBeNull();
+		test('baseline: the first poll lists only the not-online agents, stores {AgentId: code} and emits nothing', async () => {
+			const first = await poll('agentOffline');
+			expect(first.result).toBeNull();
+			const notOnline = sim.state.agents.filter(isNotOnline);
+			expect(listCalls().map((r) => r.query.$filter)).toEqual([NOT_ONLINE]);
+			expect(stateOf()[`notOnline:`]).toEqual(Object.fromEntries(notOnline.map((a) => [a.AgentId, a.Online])));
+			expect(Object.keys(stateOf())).toEqual(['notOnline:']);
+		});
 
-		// manual: one online agent as a sample, states untouched
-		const before = JSON.parse(JSON.stringify(onlineEngine.staticData));
-		const sample = await pollOnline('manual');
-		expect(sample.items).toHaveLength(1);
-		expect([1, 2, 11, 12]).toContain(sample.items[0].Online);
-		expect(JSON.parse(JSON.stringify(onlineEngine.staticData))).toEqual(before);
-	});
+		test('upgrade: the state of the version that listed every agent is not misread (first poll = baseline) and is dropped', async () => {
+			await poll('agentOffline');
+			const node = stateOf();
+			delete node['notOnline:'];
+			// old format: every agent with its code; here it claims they were all online, so a misread would emit
+			node['online:'] = Object.fromEntries(sim.state.agents.map((a) => [a.AgentId, 1]));
+			expect((await poll('agentOffline')).result).toBeNull();
+			expect(node['online:']).toBeUndefined();
+			expect(Object.keys(node['notOnline:']).length).toBe(sim.state.agents.filter(isNotOnline).length);
+		});
 
-	test('the agents poll walks all pages (250 agents = 3 requests) and keeps a compact state map', async () => {
-		await poll('agentOffline');
-		const pages = sim.requests.filter((r) => r.path === '/api/v1.0/assetmgmt/agents');
-		expect(pages.map((r) => r.query.$skip)).toEqual(['0', '100', '200']);
-		const node = Object.values(engine.staticData)[0];
-		const map = node['online:'];
-		expect(Object.keys(map)).toHaveLength(250);
-		expect(Object.values(map).every((v) => typeof v === 'number')).toBe(true);
+		test('went offline: an online agent now offline is emitted; agents that were offline, suspended or new are not', async () => {
+			expect((await poll('agentOffline')).result).toBeNull();
+			const online = sim.state.agents.find((a) => a.Online === 11);
+			const wasOffline = sim.state.agents.find((a) => a.Online === 0);
+			const neverSeen = sim.state.agents.find((a) => a.Online === 199);
+			const suspended = sim.state.agents.find((a) => a.Online === 12);
+			sim.setOnline(suspended.AgentId, 198);
+			expect((await poll('agentOffline')).result).toBeNull();
+			const [fresh] = sim.addAgents([{ Online: 199 }]);
+			expect((await poll('agentOffline')).result).toBeNull();
+
+			sim.setOnline(online.AgentId, 0); // online → offline: emitted
+			sim.setOnline(wasOffline.AgentId, 1); // offline → online: not this event
+			sim.setOnline(neverSeen.AgentId, 0); // never checked in → offline: was never online
+			sim.setOnline(suspended.AgentId, 0); // suspended → offline: was not online
+			sim.setOnline(fresh.AgentId, 0); // a new agent (199 when first listed) → offline
+			sim.resetLog();
+			const went = await poll('agentOffline');
+			expect(went.items.map((a) => a.AgentId)).toEqual([online.AgentId]);
+			expect(went.items[0].Online).toBe(0);
+			expect(went.items[0].AgentId).toMatch(/^\d{15}$/);
+			// no extra request for this event
+			expect(listCalls().map((r) => r.query.$filter)).toEqual([NOT_ONLINE]);
+			expect((await poll('agentOffline')).result).toBeNull();
+		});
+
+		test('went online: offline and never-checked-in agents now online are emitted after one check of just the leavers; deleted and suspended ones are not', async () => {
+			expect((await poll('agentOnline')).result).toBeNull();
+			const offline = sim.state.agents.filter((a) => a.Online === 0);
+			const [backOnline, deleted, suspendedNow] = offline;
+			const neverSeen = sim.state.agents.find((a) => a.Online === 199);
+			const wasSuspended = sim.state.agents.find((a) => a.Online === 12);
+			sim.setOnline(wasSuspended.AgentId, 198);
+			expect((await poll('agentOnline')).result).toBeNull();
+
+			sim.setOnline(backOnline.AgentId, 2);
+			sim.setOnline(neverSeen.AgentId, 1);
+			sim.state.agents.splice(sim.state.agents.indexOf(deleted), 1);
+			sim.setOnline(suspendedNow.AgentId, 198);
+			sim.setOnline(wasSuspended.AgentId, 11); // suspended → online: it was not offline
+			sim.resetLog();
+			const back = await poll('agentOnline');
+			expect(back.items.map((a) => a.AgentId).sort()).toEqual([backOnline.AgentId, neverSeen.AgentId].sort());
+			expect(back.items.every((a) => [1, 2, 11, 12].includes(a.Online))).toBe(true);
+			// the not-online list, then ONE request for the three agents that left it (ids as decimals, from the strings)
+			const calls = listCalls();
+			expect(calls).toHaveLength(2);
+			expect(calls[0].query.$filter).toBe(NOT_ONLINE);
+			const ids = [...calls[1].query.$filter.matchAll(/AgentId eq (\d+)M/g)].map((m) => m[1]);
+			expect(ids.sort()).toEqual([backOnline.AgentId, neverSeen.AgentId, deleted.AgentId].sort());
+			expect(calls[1].query.$filter).toMatch(/^AgentId eq \d{15}M( or AgentId eq \d{15}M){2}$/);
+
+			expect((await poll('agentOnline')).result).toBeNull();
+		});
+
+		test('went online: an agent that is no longer online (offline again, suspended) when its check arrives is not emitted and stays in the state', async () => {
+			expect((await poll('agentOnline')).result).toBeNull();
+			const [flaps, suspends, stays] = sim.state.agents.filter((a) => a.Online === 0);
+			for (const a of [flaps, suspends, stays]) sim.setOnline(a.AgentId, 1);
+			// between the not-online list and the check of the agents that left it
+			sim.onRequest = (ctx) => {
+				if (ctx.path === AGENTS && /AgentId eq/.test(ctx.query.get('$filter') ?? '')) {
+					sim.setOnline(flaps.AgentId, 0);
+					sim.setOnline(suspends.AgentId, 198);
+				}
+			};
+			const back = await poll('agentOnline');
+			expect(back.items.map((a) => a.AgentId)).toEqual([stays.AgentId]);
+			const state = stateOf()['notOnline:'];
+			expect(state[flaps.AgentId]).toBe(0);
+			expect(state[suspends.AgentId]).toBe(198);
+			expect(state[stays.AgentId]).toBeUndefined();
+			sim.onRequest = undefined;
+			expect((await poll('agentOnline')).result).toBeNull();
+		});
+
+		test('went online with many leavers: the check is split so that each URL stays well below 2,000 characters', async () => {
+			expect((await poll('agentOnline')).result).toBeNull();
+			const offline = sim.state.agents.filter((a) => a.Online === 0 || a.Online === 199);
+			expect(offline.length).toBeGreaterThan(60);
+			for (const a of offline) sim.setOnline(a.AgentId, 1);
+			sim.resetLog();
+			const back = await poll('agentOnline');
+			expect(back.items.map((a) => a.AgentId).sort()).toEqual(offline.map((a) => a.AgentId).sort());
+			const checks = listCalls().slice(1);
+			expect(checks.length).toBeGreaterThan(1);
+			expect(checks.every((r) => r.rawQuery.length < 1700 && r.status === 200)).toBe(true);
+			const asked = checks.flatMap((r) => [...r.query.$filter.matchAll(/AgentId eq (\d+)M/g)].map((m) => m[1]));
+			expect(asked.sort()).toEqual(offline.map((a) => a.AgentId).sort());
+		});
+
+		test("the user's filter is ANDed (parenthesized) to the list and to the check: an agent that left the filter is not emitted", async () => {
+			const group = sim.state.agents[0].MachineGroup;
+			const other = sim.state.agents.find((a) => a.MachineGroup !== group).MachineGroup;
+			const options = { filter: `MachineGroup eq '${group}'` };
+			expect((await poll('agentOnline', 'trigger', options)).result).toBeNull();
+			expect(listCalls().map((r) => r.query.$filter)).toEqual([`(MachineGroup eq '${group}') and (${NOT_ONLINE})`]);
+			const inGroup = sim.state.agents.filter((a) => a.MachineGroup === group && a.Online === 0);
+			expect(stateOf()[`notOnline:MachineGroup eq '${group}'`]).toEqual(Object.fromEntries(sim.state.agents.filter((a) => a.MachineGroup === group && isNotOnline(a)).map((a) => [a.AgentId, a.Online])));
+			const [stays, moves] = inGroup;
+			sim.setOnline(stays.AgentId, 1);
+			sim.setOnline(moves.AgentId, 1);
+			moves.MachineGroup = other;
+			sim.resetLog();
+			const back = await poll('agentOnline', 'trigger', options);
+			expect(back.items.map((a) => a.AgentId)).toEqual([stays.AgentId]);
+			expect(listCalls()[1].query.$filter).toMatch(new RegExp(`^\\(MachineGroup eq '${group.replace(/\./g, '\\.')}'\\) and \\(AgentId eq \\d+M or AgentId eq \\d+M\\)$`));
+		});
+
+		test('idle poll = ceil(notOnline / 100) requests and no extra (2,000 agents, 750 not online: 8 requests)', async () => {
+			await sim.stop();
+			sim = createVsaSim({ agents: 2000 });
+			await sim.start();
+			const notOnline = sim.state.agents.filter(isNotOnline).length;
+			expect(notOnline).toBe(750);
+			for (const event of ['agentOffline', 'agentOnline']) {
+				const e = new Engine({ [CRED]: vsaCredential(sim) });
+				expect((await e.poll(TRIGGER, CRED, { event, options: {} })).result).toBeNull();
+				sim.resetLog();
+				expect((await e.poll(TRIGGER, CRED, { event, options: {} })).result).toBeNull();
+				// the session is reused: only the list pages of the not-online agents
+				expect(sim.requests).toHaveLength(Math.ceil(notOnline / 100));
+				expect(sim.requests.every((r) => r.path === AGENTS && r.query.$filter === NOT_ONLINE)).toBe(true);
+				const state = Object.values(e.staticData)[0]['notOnline:'];
+				expect(Object.keys(state)).toHaveLength(notOnline);
+				expect(Object.values(state).every((v) => typeof v === 'number')).toBe(true);
+			}
+		});
+
+		test('manual mode: one matching agent as a sample, states untouched', async () => {
+			await poll('agentOnline');
+			const before = snapshot(engine);
+			const sample = await poll('agentOnline', 'manual');
+			expect(sample.items).toHaveLength(1);
+			expect([1, 2, 11, 12]).toContain(sample.items[0].Online);
+			const offline = await poll('agentOffline', 'manual');
+			expect(offline.items).toHaveLength(1);
+			expect(offline.items[0].Online).toBe(0);
+			expect(snapshot(engine)).toEqual(before);
+		});
 	});
 });

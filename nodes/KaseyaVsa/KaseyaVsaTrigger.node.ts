@@ -3,12 +3,19 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { SeenKeys } from '../shared/poll';
 import { parseVsaTime } from './actions/agentProcedure/run';
+import { idLiteral } from './transport/odata';
 import type { ListResult } from './transport/request';
-import { vsaList } from './transport/request';
+import { PAGE_SIZE, vsaList } from './transport/request';
 
 /** Online codes (kaseya-vsa.md §5.3): 0 offline; 1, 2, 11, 12 online; 198 suspended; 199 never checked in. */
 const ONLINE_CODES = new Set([1, 2, 11, 12]);
 const OFFLINE_OR_NEW = new Set([0, 199]);
+/** Online codes from here up are not online: 198 suspended, 199 never checked in. */
+const SUSPENDED = 198;
+/** The agents that are not online: offline (0), suspended (198) or never checked in (199). */
+const NOT_ONLINE_FILTER = `Online eq 0 or Online ge ${SUSPENDED}`;
+/** Longest `AgentId eq …M or …` filter (percent-encoded) per request: keeps the URL well below 2,000 characters. */
+const MAX_ID_FILTER = 1500;
 
 type Event = 'newAgent' | 'agentOffline' | 'agentOnline' | 'newAlarm';
 
@@ -25,6 +32,27 @@ const MIN_SEEN = 5000;
 function onlineCode(row: IDataObject): number | undefined {
 	const n = Number(row.Online);
 	return row.Online === undefined || row.Online === null || !Number.isFinite(n) ? undefined : n;
+}
+
+/** AgentIds in groups whose percent-encoded `AgentId eq …M or …` filter (and the user's filter) stays short. */
+function idChunks(ids: string[], filter: string | undefined): string[][] {
+	const budget = MAX_ID_FILTER - (filter ? encodeURIComponent(`() and ()${filter}`).length : 0);
+	const chunks: string[][] = [];
+	let current: string[] = [];
+	let length = 0;
+	for (const id of ids) {
+		const cost = encodeURIComponent(` or AgentId eq ${id}M`).length;
+		// at most one page of rows per request (the server's cap)
+		if (current.length && (length + cost > budget || current.length >= PAGE_SIZE)) {
+			chunks.push(current);
+			current = [];
+			length = 0;
+		}
+		current.push(id);
+		length += cost;
+	}
+	if (current.length) chunks.push(current);
+	return chunks;
 }
 
 function alarmTime(row: IDataObject): number | undefined {
@@ -71,7 +99,8 @@ export class KaseyaVsaTrigger implements INodeType {
 					{
 						name: 'Agent Went Online',
 						value: 'agentOnline',
-						description: 'An agent that was offline (or never checked in) is now online',
+						description:
+							'An agent that was offline (or never checked in) is now online (the first poll only records the current states)',
 					},
 					{ name: 'New Agent', value: 'newAgent', description: 'An agent was created (installed)' },
 					{ name: 'New Alarm', value: 'newAlarm', description: 'An alarm was raised' },
@@ -199,13 +228,17 @@ export class KaseyaVsaTrigger implements INodeType {
 				});
 				return rows.length ? [this.helpers.returnJsonArray(rows)] : null;
 			}
+			// Only the agents that are NOT online are listed (offline, suspended, never checked in): on a healthy estate
+			// that is a small part of it, and the VSA has no change feed. The previous list is kept as {AgentId: code}.
 			const { rows } = await vsaList.call(this, '/assetmgmt/agents', {
-				filter,
+				filter: and(NOT_ONLINE_FILTER),
 				returnAll: true,
 				idField: 'AgentId',
-				operation: 'poll the agents\' online states',
+				operation: 'poll the agents that are not online',
 			});
-			const key = `online:${filter ?? ''}`;
+			// the state of versions that listed every agent is dropped (a different meaning, and large)
+			delete staticData[`online:${filter ?? ''}`];
+			const key = `notOnline:${filter ?? ''}`;
 			const previous = staticData[key] as Record<string, number> | undefined;
 			const states: Record<string, number> = {};
 			const changed: IDataObject[] = [];
@@ -214,12 +247,33 @@ export class KaseyaVsaTrigger implements INodeType {
 				const code = onlineCode(row);
 				if (!id || code === undefined) continue;
 				states[id] = code;
-				const before = previous?.[id];
-				if (before === undefined) continue;
-				if (wantOnline && OFFLINE_OR_NEW.has(before) && ONLINE_CODES.has(code)) changed.push(row);
-				if (!wantOnline && ONLINE_CODES.has(before) && code === 0) changed.push(row);
+				// offline now and not in the previous list, so it was online (a new agent starts at 199, in the list)
+				if (!wantOnline && previous && code === 0 && previous[id] === undefined) changed.push(row);
 			}
-			// the first poll only records the states; agents that disappeared are forgotten
+			if (wantOnline && previous) {
+				// offline or never checked in before and no longer listed: online now, or suspended, deleted or out of
+				// the filter. Read just those agents again to tell.
+				const left = Object.keys(previous).filter(
+					(id) => OFFLINE_OR_NEW.has(previous[id]) && states[id] === undefined && /^\d{1,30}$/.test(id),
+				);
+				for (const ids of idChunks(left, filter)) {
+					const { rows: now } = await vsaList.call(this, '/assetmgmt/agents', {
+						filter: and(ids.map((id) => `AgentId eq ${idLiteral(id)}`).join(' or ')),
+						returnAll: true,
+						idField: 'AgentId',
+						operation: 'read the agents that are no longer offline',
+					});
+					for (const row of now) {
+						const id = String(row.AgentId ?? '');
+						const code = onlineCode(row);
+						if (!id || code === undefined) continue;
+						if (ONLINE_CODES.has(code)) changed.push(row);
+						// back offline (or suspended) since the list was read: keep it in the not-online list
+						else if (code === 0 || code >= SUSPENDED) states[id] = code;
+					}
+				}
+			}
+			// the first poll only records the states
 			staticData[key] = states;
 			if (!previous || !changed.length) return null;
 			return [this.helpers.returnJsonArray(changed)];
