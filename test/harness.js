@@ -83,12 +83,15 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		super();
 		this.store = store;
 		this.logins = {};
+		this.reads = {};
 	}
 	getParentTypes() { return []; }
 	isCredentialUsableByNode() { return true; }
 	getCredentialsProperties(t) { return credentialTypes[t].properties; }
 	async getDecrypted(_additionalData, _nodeCredentials, type) {
 		if (!this.store[type]) throw new Error(`no credential of type ${type} in the test store`);
+		// n8n reads the credential from its database and decrypts it here: counted, the nodes read it once
+		this.reads[type] = (this.reads[type] ?? 0) + 1;
 		return { ...this.store[type] };
 	}
 	async updateCredentials(_nodeCredentials, type, data) { this.store[type] = { ...data }; }
@@ -142,6 +145,8 @@ class Engine {
 	}
 	get store() { return this.helper.store; }
 	logins(type) { return this.helper.logins[type] ?? 0; }
+	/** how many times the credential was read (n8n: a database read + decryption each) */
+	credentialReads(type) { return this.helper.reads[type] ?? 0; }
 
 	/**
 	 * Runs Manual Trigger → [input items via a Code-like node] → our node. `nodeParams`: the node's parameters;

@@ -156,7 +156,8 @@ describe('Return All paging', () => {
 			}
 			return push(entry);
 		};
-		const r = await engineFor(sim).runNode('kaceSma', 'kaceSmaApi', machinesParams({ options: { pageSize: 250 } }));
+		const engine = engineFor(sim);
+		const r = await engine.runNode('kaceSma', 'kaceSmaApi', machinesParams({ options: { pageSize: 250 } }));
 		expect(r.error).toBeUndefined();
 		expect(r.items.map((m) => Number(m.Id))).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
 		const pages = apiRequests(sim).filter((q) => q.path === '/api/inventory/machines');
@@ -167,6 +168,8 @@ describe('Return All paging', () => {
 		expect(pages[0].query.paging).toBe('limit 250 offset 0');
 		expect(pages.map((p) => p.query.use_count)).toEqual(['true', 'false', 'false', 'false']);
 		expect(maxInFlight).toBe(3);
+		// n8n reads (database + decryption) the credential once for the execution, not once per request
+		expect(engine.credentialReads('kaceSmaApi')).toBe(1);
 	});
 
 	test.each([
@@ -217,6 +220,7 @@ describe('Return All paging', () => {
 		expect(r.items.map((m) => Number(m.Id))).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
 		expect(logins(sim)).toHaveLength(2);
 		expect(engine.logins('kaceSmaApi')).toBe(2);
+		expect(engine.credentialReads('kaceSmaApi')).toBe(1);
 	});
 
 	test('a page that fails stops further pages and quotes the appliance', async () => {

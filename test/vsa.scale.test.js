@@ -55,6 +55,13 @@ describe('Kaseya VSA request counts', () => {
 		expect(pages[0].query.$skip).toBe('0');
 		expect(inFlight.first).toBe(1);
 		expect(inFlight.max).toBe(PAGE_CONCURRENCY);
+		// n8n reads (database + decryption) the credential once for the execution, not once per request
+		expect(engine.credentialReads(CRED)).toBe(1);
+		// the next execution reuses the stored token: no login, one credential read again
+		const again = await engine.runNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: false, limit: 300 });
+		expect(again.items).toHaveLength(300);
+		expect(sim.count('/api/v1.0/auth')).toBe(1);
+		expect(engine.credentialReads(CRED)).toBe(2);
 	});
 
 	test('Return All of 2,345 agents: ceil(n/100) pages + 1 login, every agent exactly once, in order', async () => {

@@ -66,6 +66,12 @@ interface Gate {
 	generation: number;
 	/** a refused login: no more requests in this execution */
 	authFailure?: string;
+	/**
+	 * The decrypted credential, read once per execution context and handed to n8n with every request
+	 * (`credentialsDecrypted`): otherwise n8n reads and decrypts it from its database on each request. After a
+	 * login it is the object n8n wrote the new session into.
+	 */
+	credentials?: Promise<ICredentialDataDecryptedObject>;
 }
 
 const gates = new WeakMap<object, Gate>();
@@ -121,24 +127,26 @@ function cleanError(error: unknown, gate: Gate): Error {
 	return Object.assign(new Error(`${VSA} request failed: ${message}`), code ? { code } : {});
 }
 
+function credentialsOf(ctx: RequestContext, gate: Gate): Promise<ICredentialDataDecryptedObject> {
+	if (!gate.credentials) {
+		const read = ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL);
+		gate.credentials = read;
+		read.catch(() => {
+			if (gate.credentials === read) gate.credentials = undefined;
+		});
+	}
+	return gate.credentials;
+}
+
+/** Sends with the given credential data; an empty `session` in it makes n8n log in first (preAuthentication). */
 async function rawSend(
 	ctx: RequestContext,
 	gate: Gate,
 	options: IHttpRequestOptions,
-	loginWith?: ICredentialDataDecryptedObject,
+	credentials: ICredentialDataDecryptedObject,
 ): Promise<RawResponse> {
-	const node = ctx.getNode();
-	const ref = node.credentials?.[CREDENTIAL];
-	const extra = loginWith
-		? {
-				credentialsDecrypted: {
-					id: ref?.id ?? '',
-					name: ref?.name ?? '',
-					type: CREDENTIAL,
-					data: { ...loginWith, session: '' },
-				},
-			}
-		: undefined;
+	const ref = ctx.getNode().credentials?.[CREDENTIAL];
+	const extra = { credentialsDecrypted: { id: ref?.id ?? '', name: ref?.name ?? '', type: CREDENTIAL, data: credentials } };
 	let res: IN8nHttpFullResponse;
 	try {
 		res = (await ctx.helpers.httpRequestWithAuthentication.call(
@@ -170,7 +178,10 @@ async function sendAsLogin(
 	let release!: () => void;
 	gate.login = new Promise<void>((resolve) => (release = resolve));
 	try {
-		const res = await rawSend(ctx, gate, options, credentials);
+		const fresh = { ...credentials, session: '' };
+		const res = await rawSend(ctx, gate, options, fresh);
+		// n8n wrote the new session into `fresh` (and persisted it): the other requests use it from now on
+		gate.credentials = Promise.resolve(fresh);
 		gate.generation++;
 		if (sessionRefused(res)) {
 			gate.authFailure = `${VSA} refused the session token it had just issued (HTTP ${res.statusCode}${
@@ -195,20 +206,20 @@ async function sessionSend(ctx: RequestContext, options: IHttpRequestOptions): P
 			continue;
 		}
 		const generation = gate.generation;
-		const credentials = await ctx.getCredentials(CREDENTIAL);
+		const credentials = await credentialsOf(ctx, gate);
 		// someone started or finished a login while the credential was read: read it again
 		if (gate.login || gate.generation !== generation) continue;
 		const session = parseSession(credentials.session);
 		if (!session || sessionExpiring(session)) return await sendAsLogin(ctx, gate, options, credentials);
 
-		const res = await rawSend(ctx, gate, options);
+		const res = await rawSend(ctx, gate, options, credentials);
 		if (!sessionRefused(res)) return res;
 
 		// the token was refused: renew once (unless another request already did), then send once more
 		while (gate.login) await gate.login;
 		if (gate.authFailure) throw new ApplianceAuthError(gate.authFailure);
 		if (gate.generation !== generation) {
-			const again = await rawSend(ctx, gate, options);
+			const again = await rawSend(ctx, gate, options, await credentialsOf(ctx, gate));
 			if (sessionRefused(again)) throw new ApplianceAuthError(refusedAgain(again));
 			return again;
 		}

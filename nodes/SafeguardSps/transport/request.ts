@@ -4,7 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { HttpFailure } from '../../shared/errors';
 import { markAuthFailure } from '../../shared/errors';
 import type { MappedError, RequestContext } from '../../shared/http';
-import { applianceRequest, notJson } from '../../shared/http';
+import { applianceRequest, credentialsOnce, notJson } from '../../shared/http';
 import { CREDENTIAL_TYPE, SPS, spsAuthType, spsErrorText, spsSecrets, tlsAdvice } from './session';
 
 export interface SpsCall {
@@ -26,16 +26,9 @@ export interface SpsCall {
 	concurrent?: boolean;
 }
 
-const credentialCache = new WeakMap<object, Promise<ICredentialDataDecryptedObject>>();
-
-/** The credential of this execution context (read once per context). */
+/** The credential of this execution context (read once per context, shared with the request layer). */
 export async function spsCredentials(this: RequestContext): Promise<ICredentialDataDecryptedObject> {
-	let cached = credentialCache.get(this);
-	if (!cached) {
-		cached = this.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
-		credentialCache.set(this, cached);
-	}
-	return await cached;
+	return await credentialsOnce.call(this, CREDENTIAL_TYPE);
 }
 
 /**
