@@ -306,4 +306,18 @@ const sweep = SWEEP_SIZES.map((size) => ({
 	variants: { limit: returnAllVariants(size).limit, limitNewConn: returnAllVariants(size).limitNewConn, ours: returnAllVariants(size).ours },
 }));
 
-module.exports = { scenarios: [returnAll, addToMachines, runScript, ...polls, consecutive], sweep, MACHINES };
+/* ---- the same Return All through the real n8n CLI (bench/cli.mjs: n8n 2.41.1, `n8n execute --id`) --------- */
+
+let formatCli;
+const cli = {
+	id: 'kace-cli',
+	title: `KACE Return All ${MACHINES.toLocaleString('en')} machines through the real n8n CLI (\`n8n execute\`)`,
+	run: async () => {
+		const m = await import('../cli.mjs');
+		formatCli = m.formatCli;
+		return await m.benchCli({ log: (line) => process.stdout.write(`\n    ${line}`) });
+	},
+	format: (out, mode) => formatCli(out, mode),
+};
+
+module.exports = { scenarios: [returnAll, addToMachines, runScript, ...polls, consecutive], sweep, extra: [cli], MACHINES };
