@@ -1,18 +1,20 @@
 #!/usr/bin/env node
-// The KACE Return All of 20,000 machines through the REAL n8n CLI: `n8n execute --id` of n8n 2.41.1 (Node 24,
-// the runtime of scripts/n8n-runtime.mjs), the package copied into the user folder's .n8n/nodes as for users.
+// The Return All scenarios through the REAL n8n CLI: `n8n execute --id` of n8n 2.41.1 (Node 24, the runtime of
+// scripts/n8n-runtime.mjs), the package copied into the user folder's .n8n/nodes as for users, the credentials
+// imported (encrypted in n8n's SQLite database).
 //
-//   node bench/cli.mjs [--rounds=3] [--json] [--profile=DIR] [--page-size=500]
+//   node bench/cli.mjs [--only=kace,vsa,sps] [--rounds=3] [--json] [--profile=DIR] [--page-size=500] [--timeline]
 //
 // --profile=DIR writes a V8 CPU profile of every `n8n execute` process of Ours into DIR (open in Chrome DevTools).
+// --timeline prints, for Ours, when each request reached the simulator and how long the simulator took with it.
 //
-// `n8n execute` costs ~9 s of start-up per call, far more than the work, so wall time per process says nothing.
+// `n8n execute` costs 4–9 s of start-up per call, far more than the work, so wall time per process says nothing.
 // What is compared is the time n8n itself records for the nodes in the run data it prints (`executionTime` of
-// each node's run): Ours = the KACE node; Instead = the HTTP Request node (pagination) + Split Out, as a user
-// would build it; Limit = the raw keep-alive axios client of bench/lib/limit-kace.js, warm in this process and
-// cold in a fresh process of the runtime's Node like each `n8n execute`, against the same simulator (its own
-// process, bench/sim-host.js), rounds interleaved. Requests and logins are counted at
-// the simulator for each execution. With --json the result is printed as one JSON line (bench/run.js reads it).
+// each node's run): Ours = our node; Instead = the HTTP Request node(s) + Split Out, as a user would build them;
+// Limit = the raw keep-alive axios client of bench/lib/limit-*.js, warm in this process and cold in a fresh
+// process of the runtime's Node like each `n8n execute`, against the same simulator (its own process,
+// bench/sim-host.js), rounds interleaved. Requests and logins are counted at the simulator for each execution.
+// With --json the result is printed as one JSON line.
 import { execFile } from 'node:child_process';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
@@ -27,12 +29,13 @@ import { workflow } from '../demo/workflows.mjs';
 const require = createRequire(import.meta.url);
 const { startSim } = require('./lib/sims');
 const { KaceLimit } = require('./lib/limit-kace');
+const { VsaLimit, SpsLimit } = require('./lib/limit-others');
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
 const LINE = 'v2';
-const MACHINES = 20_000;
-const PASSWORD = 'S3cret-pass!';
+const PKG = 'n8n-nodes-it-appliances';
+const MANUAL = 'n8n-nodes-base.manualTrigger';
 const args = Object.fromEntries(process.argv.slice(2).map((a) => {
 	const m = /^--([^=]+)(?:=(.*))?$/.exec(a);
 	return m ? [m[1], m[2] ?? true] : [a, true];
@@ -40,90 +43,134 @@ const args = Object.fromEntries(process.argv.slice(2).map((a) => {
 const ROUNDS = Number(args.rounds ?? 3);
 const PAGE = Number(args['page-size'] ?? 500);
 
-const CRED = { kaceSmaApi: { id: 'benchKaceCred001', name: 'KACE bench' } };
-const MANUAL = 'n8n-nodes-base.manualTrigger';
+const http = (credType, id, parameters, name = 'HTTP Request') => [
+	name,
+	'n8n-nodes-base.httpRequest',
+	{ authentication: 'predefinedCredentialType', nodeCredentialType: credType, options: {}, ...parameters },
+	{ credentials: { [credType]: { id, name: 'bench' } }, typeVersion: 4.2 },
+];
+const pagination = (name, value, completeExpression) => ({
+	pagination: {
+		pagination: {
+			paginationMode: 'updateAParameterInEachRequest',
+			parameters: { parameters: [{ type: 'qs', name, value }] },
+			paginationCompleteWhen: 'other',
+			completeExpression,
+		},
+	},
+});
+const splitOut = (field) => ['Split Out', 'n8n-nodes-base.splitOut', { fieldToSplitOut: field, include: 'noOtherFields', options: {} }];
+const chain = (nodes) => nodes.slice(1).map((n, i) => [nodes[i][0], n[0]]);
 
-function workflows(simUrl) {
-	return {
-		ours: workflow('benchKaceOurs001', 'bench: KACE node Return All', [
-			['Start', MANUAL, {}],
-			['KACE', 'n8n-nodes-it-appliances.kaceSma', { resource: 'machine', operation: 'getMany', returnAll: true, filters: {}, options: PAGE === 500 ? {} : { pageSize: PAGE } }, { credentials: CRED }],
-		], [['Start', 'KACE']]),
-		instead: workflow('benchKaceHttp001', 'bench: HTTP Request paginated + Split Out', [
-			['Start', MANUAL, {}],
-			['HTTP Request', 'n8n-nodes-base.httpRequest', {
+/** The scenarios: the same work as bench/scenarios/*.js "Return All" rows. */
+const SCENARIOS = [
+	{
+		id: 'kace',
+		title: 'KACE Return All 20,000 machines',
+		sim: ['kace', { machines: 20_000 }],
+		rows: 20_000,
+		credType: 'kaceSmaApi',
+		credId: 'benchKaceCred001',
+		credential: (sim) => ({ baseUrl: sim.url, username: 'admin', password: 'S3cret-pass!', organization: '', apiVersion: '5', totpSecret: '', caCertificate: '', allowUnauthorizedCerts: false, session: '' }),
+		ours: [`${PKG}.kaceSma`, { resource: 'machine', operation: 'getMany', returnAll: true, filters: {}, options: PAGE === 500 ? {} : { pageSize: PAGE } }],
+		instead: (sim, id) => [
+			http('kaceSmaApi', id, {
 				method: 'GET',
-				url: `${simUrl}/api/inventory/machines`,
-				authentication: 'predefinedCredentialType',
-				nodeCredentialType: 'kaceSmaApi',
+				url: `${sim.url}/api/inventory/machines`,
 				sendQuery: true,
 				queryParameters: { parameters: [{ name: 'use_count', value: 'false' }, { name: 'sorting', value: 'id' }] },
-				options: {
-					pagination: {
-						pagination: {
-							paginationMode: 'updateAParameterInEachRequest',
-							parameters: { parameters: [{ type: 'qs', name: 'paging', value: `=limit ${PAGE} offset {{ $pageCount * ${PAGE} }}` }] },
-							paginationCompleteWhen: 'other',
-							completeExpression: `={{ $response.body.Machines.length < ${PAGE} }}`,
-						},
-					},
-				},
-			}, { credentials: CRED, typeVersion: 4.2 }],
-			['Split Out', 'n8n-nodes-base.splitOut', { fieldToSplitOut: 'Machines', include: 'noOtherFields', options: {} }],
-		], [['Start', 'HTTP Request'], ['HTTP Request', 'Split Out']]),
-	};
-}
+				options: pagination('paging', `=limit ${PAGE} offset {{ $pageCount * ${PAGE} }}`, `={{ $response.body.Machines.length < ${PAGE} }}`),
+			}),
+			splitOut('Machines'),
+		],
+		limit: (sim) => ({ client: new KaceLimit(sim.url, { password: 'S3cret-pass!' }), work: (c) => c.allMachines(PAGE) }),
+		limitOnce: (sim) => ({ kind: 'kace', url: sim.url, password: 'S3cret-pass!', pageSize: PAGE }),
+	},
+	{
+		id: 'vsa',
+		title: 'VSA Return All 5,000 agents',
+		sim: ['vsa', { agents: 5_000 }],
+		rows: 5_000,
+		credType: 'kaseyaVsaApi',
+		credId: 'benchVsaCred0001',
+		credential: (sim) => ({ ...sim.credential, session: '' }),
+		ours: [`${PKG}.kaseyaVsa`, { resource: 'agent', operation: 'getMany', returnAll: true }],
+		instead: (sim, id) => [
+			http('kaseyaVsaApi', id, {
+				method: 'GET',
+				url: `${sim.url}/api/v1.0/assetmgmt/agents`,
+				sendQuery: true,
+				queryParameters: { parameters: [{ name: '$top', value: '100' }] },
+				options: pagination('$skip', '={{ $pageCount * 100 }}', '={{ $response.body.Result.length < 100 }}'),
+			}),
+			splitOut('Result'),
+		],
+		limit: (sim) => ({ client: new VsaLimit(sim.credential), work: (c) => c.list('/assetmgmt/agents') }),
+		limitOnce: (sim) => ({ kind: 'vsa', credential: sim.credential }),
+	},
+	{
+		id: 'sps',
+		title: 'SPS search returning 2,000 sessions with bodies (Full Record, HTTP)',
+		sim: ['sps', { sessions: 2_000, tls: false }],
+		rows: 2_000,
+		credType: 'safeguardSpsApi',
+		credId: 'benchSpsCred0001',
+		credential: (sim) => ({ ...sim.credential, session: '' }),
+		ours: [`${PKG}.safeguardSps`, { resource: 'auditSession', operation: 'search', query: '', sessionData: 'full', returnAll: true, options: { concurrency: 8 } }],
+		instead: (sim, id) => [
+			http('safeguardSpsApi', id, {
+				method: 'GET',
+				url: `${sim.url}/api/audit/sessions`,
+				sendQuery: true,
+				queryParameters: { parameters: [{ name: 'limit', value: '500' }] },
+				options: pagination('offset', '={{ $pageCount * 500 }}', '={{ $response.body.items.length < 500 }}'),
+			}, 'Search'),
+			splitOut('items'),
+			http('safeguardSpsApi', id, { method: 'GET', url: `=${sim.url}{{ $json.meta.href }}` }, 'Get Session'),
+		],
+		limit: (sim) => ({ client: new SpsLimit(sim.credential), work: (c) => c.searchFull(8) }),
+		limitOnce: (sim) => ({ kind: 'sps', credential: sim.credential, concurrency: 8 }),
+	},
+];
 
-/**
- * The Limit in a FRESH process on the runtime's Node (24), like each `n8n execute`: cold JIT, first connection.
- * Times only the pages (after the login), as the node's executionTime covers a stored session's pages.
- */
-async function coldLimit(nodeBin, url) {
-	const code = `const { KaceLimit } = require(${JSON.stringify(path.join(HERE, 'lib', 'limit-kace.js'))});
-(async () => {
-	const c = new KaceLimit(${JSON.stringify(url)}, { password: ${JSON.stringify(PASSWORD)} });
-	await c.login();
-	const t0 = process.hrtime.bigint();
-	const rows = await c.allMachines(${PAGE});
-	const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-	c.close();
-	console.log(JSON.stringify({ ms, rows: rows.length }));
-})();`;
-	const { stdout } = await promisify(execFile)(nodeBin, ['-e', code], { cwd: ROOT, maxBuffer: 1 << 20 });
+/** The Limit in a fresh process on the runtime's Node (bench/lib/limit-once.js). */
+async function coldLimit(nodeBin, spec, rows) {
+	const { stdout } = await promisify(execFile)(nodeBin, [path.join(HERE, 'lib', 'limit-once.js'), JSON.stringify(spec)], { cwd: ROOT, maxBuffer: 1 << 20 });
 	const r = JSON.parse(stdout.trim().split('\n').pop());
-	if (r.rows !== MACHINES) throw new Error(`cold limit: ${r.rows} machines`);
+	if (r.rows !== rows) throw new Error(`cold limit: ${r.rows} rows instead of ${rows}`);
 	return r.ms;
 }
 
-function nodeRun(run, name) {
-	const r = run?.data?.resultData?.runData?.[name]?.[0];
-	if (!r) throw new Error(`node "${name}" did not run`);
-	if (r.error) throw new Error(`node "${name}" failed: ${r.error.message}`);
-	return { ms: r.executionTime, items: r.data?.main?.[0]?.length ?? 0 };
+/** executionTime and output size of every non-trigger node of a run. */
+function nodeTimes(run) {
+	const out = {};
+	for (const [name, runs] of Object.entries(run?.data?.resultData?.runData ?? {})) {
+		const r = runs[0];
+		if (r.error) throw new Error(`node "${name}" failed: ${r.error.message}`);
+		out[name] = { ms: r.executionTime, items: r.data?.main?.[0]?.length ?? 0 };
+	}
+	delete out.Start;
+	return out;
 }
 
-export async function benchCli({ rounds = ROUNDS, log = () => {}, profile = typeof args.profile === 'string' ? args.profile : undefined } = {}) {
-	let runtime;
-	try {
-		runtime = await rt.ensureRuntime(LINE, { install: false });
-	} catch (e) {
-		return { skipped: e.message };
-	}
-	const sim = await startSim('kace', { machines: MACHINES });
+async function runScenario(sc, runtime, { rounds, log, profile }) {
+	const sim = await startSim(...sc.sim);
 	const userFolder = await fsp.mkdtemp(path.join(os.tmpdir(), 'n8n-bench-cli-'));
-	const limit = new KaceLimit(sim.url, { password: PASSWORD });
+	const { client, work } = sc.limit(sim);
 	try {
 		await rt.linkPackage(userFolder, ROOT, { line: LINE });
 		const credFile = path.join(userFolder, 'bench-credentials.json');
-		await fsp.writeFile(credFile, JSON.stringify([{
-			...CRED.kaceSmaApi,
-			type: 'kaceSmaApi',
-			data: { baseUrl: sim.url, username: 'admin', password: PASSWORD, organization: '', apiVersion: '5', totpSecret: '', caCertificate: '', allowUnauthorizedCerts: false, session: '' },
-		}]), { mode: 0o600 });
+		await fsp.writeFile(credFile, JSON.stringify([{ id: sc.credId, name: 'bench', type: sc.credType, data: sc.credential(sim) }]), { mode: 0o600 });
 		const c = await rt.n8nCommand(LINE, userFolder, ['import:credentials', `--input=${credFile}`]);
 		if (c.code !== 0) throw new Error(`import:credentials failed: ${c.stderr.slice(-500)}`);
 		await fsp.rm(credFile, { force: true });
-		const wf = workflows(sim.url);
+		const cred = { credentials: { [sc.credType]: { id: sc.credId, name: 'bench' } } };
+		const oursNodes = [['Start', MANUAL, {}], ['Ours', sc.ours[0], sc.ours[1], cred]];
+		const insteadNodes = [['Start', MANUAL, {}], ...sc.instead(sim, sc.credId)];
+		const wf = {
+			ours: workflow(`bench${sc.id}Ours`.padEnd(16, '0'), `bench: ${sc.title} (our node)`, oursNodes, chain(oursNodes)),
+			instead: workflow(`bench${sc.id}Http`.padEnd(16, '0'), `bench: ${sc.title} (HTTP Request)`, insteadNodes, chain(insteadNodes)),
+		};
 		const wfDir = path.join(userFolder, 'bench-workflows');
 		await fsp.mkdir(wfDir, { recursive: true });
 		for (const w of Object.values(wf)) await fsp.writeFile(path.join(wfDir, `${w.id}.json`), JSON.stringify(w));
@@ -134,71 +181,98 @@ export async function benchCli({ rounds = ROUNDS, log = () => {}, profile = type
 			await sim.reset();
 			const r = await rt.n8nCommand(LINE, userFolder, ['execute', `--id=${id}`, '--rawOutput'], { timeoutMs: 300_000, env });
 			const stats = await sim.stats();
+			if (args.timeline) stats.timeline = await sim.timeline();
 			if (r.code !== 0) throw new Error(`n8n execute --id=${id} exited ${r.code}: ${r.stderr.slice(-500)}`);
 			const run = rt.parseRawOutput(r.stdout);
 			if (run?.data?.resultData?.error) throw new Error(`n8n execute --id=${id}: ${run.data.resultData.error.message}`);
-			return { run, stats, processMs: r.ms };
+			return { times: nodeTimes(run), stats, processMs: r.ms };
 		};
-		const out = { line: LINE, n8nVersion: runtime.n8nVersion, nodeVersion: runtime.nodeVersion, rounds: [] };
+		const out = { id: sc.id, title: sc.title, rounds: [] };
 		for (let round = 1; round <= rounds; round++) {
 			await sim.reset();
-			if (!limit.headers) await limit.login();
+			if (!client.headers) await client.login();
 			const t0 = process.hrtime.bigint();
-			const rows = await limit.allMachines(PAGE);
+			const rows = await work(client);
 			const limitMs = Number(process.hrtime.bigint() - t0) / 1e6;
 			const limitStats = await sim.stats();
-			if (rows.length !== MACHINES) throw new Error(`limit: ${rows.length} machines`);
-
-			const limitColdMs = await coldLimit(runtime.nodeBin, sim.url);
+			if (rows.length !== sc.rows) throw new Error(`limit: ${rows.length} rows`);
+			const limitColdMs = await coldLimit(runtime.nodeBin, sc.limitOnce(sim), sc.rows);
 
 			const ours = await execute(wf.ours.id, profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(profile)}` } : {});
-			const kace = nodeRun(ours.run, 'KACE');
-			if (kace.items !== MACHINES) throw new Error(`ours: ${kace.items} machines`);
-
+			if (ours.times.Ours.items !== sc.rows) throw new Error(`ours: ${ours.times.Ours.items} rows`);
 			const instead = await execute(wf.instead.id);
-			const http = nodeRun(instead.run, 'HTTP Request');
-			const split = nodeRun(instead.run, 'Split Out');
-			if (split.items !== MACHINES) throw new Error(`instead: ${split.items} machines`);
+			const last = insteadNodes[insteadNodes.length - 1][0];
+			if (instead.times[last].items !== sc.rows) throw new Error(`instead: ${instead.times[last].items} rows`);
 
 			const row = {
 				limitMs,
 				limitColdMs,
-				oursMs: kace.ms,
-				insteadMs: http.ms + split.ms,
+				oursMs: ours.times.Ours.ms,
+				insteadMs: Object.values(instead.times).reduce((sum, t) => sum + t.ms, 0),
 				requests: { limit: limitStats.total, ours: ours.stats.total, instead: instead.stats.total },
 				logins: { limit: limitStats.logins, ours: ours.stats.logins, instead: instead.stats.logins },
 				processMs: { ours: ours.processMs, instead: instead.processMs },
 			};
 			out.rounds.push(row);
-			log(`round ${round}: limit ${limitMs.toFixed(0)} ms (cold process ${limitColdMs.toFixed(0)} ms), ours ${row.oursMs} ms, instead ${row.insteadMs} ms (n8n processes ${ours.processMs} / ${instead.processMs} ms)`);
+			if (args.timeline) log(`${sc.id} round ${round} ours timeline (ms from first arrival: arrival+service): ${ours.stats.timeline.map((t) => `${t.at - ours.stats.timeline[0].at}+${t.answeredAt - t.at}`).join(' ')}`);
+			log(`${sc.id} round ${round}: limit ${limitMs.toFixed(0)} ms (fresh process ${limitColdMs.toFixed(0)} ms), ours ${row.oursMs} ms, instead ${row.insteadMs} ms (n8n processes ${ours.processMs} / ${instead.processMs} ms)`);
 		}
 		const best = (k) => Math.min(...out.rounds.map((r) => r[k]));
 		out.best = { limitMs: best('limitMs'), limitColdMs: best('limitColdMs'), oursMs: best('oursMs'), insteadMs: best('insteadMs') };
 		return out;
 	} finally {
-		limit.close();
+		client.close();
 		await sim.stop();
 		await fsp.rm(userFolder, { recursive: true, force: true });
 	}
 }
 
-/** Text or markdown lines for bench/run.js and for the console. */
+export async function benchCli({ only, rounds = ROUNDS, log = () => {}, profile = typeof args.profile === 'string' ? args.profile : undefined } = {}) {
+	let runtime;
+	try {
+		runtime = await rt.ensureRuntime(LINE, { install: false });
+	} catch (e) {
+		return { skipped: e.message };
+	}
+	const want = only ?? (typeof args.only === 'string' ? args.only.split(',') : undefined);
+	const out = { line: LINE, n8nVersion: runtime.n8nVersion, nodeVersion: runtime.nodeVersion, scenarios: [] };
+	for (const sc of SCENARIOS.filter((s) => !want || want.includes(s.id))) {
+		try {
+			out.scenarios.push(await runScenario(sc, runtime, { rounds, log, profile }));
+		} catch (e) {
+			out.scenarios.push({ id: sc.id, title: sc.title, error: e.message });
+			log(`${sc.id}: ERROR ${e.message}`);
+		}
+	}
+	return out;
+}
+
+/** Text or markdown table for bench/run.js and for the console. */
 export function formatCli(out, mode = 'text') {
 	if (out.skipped) return `  skipped: ${out.skipped}`;
-	const r1 = out.rounds[0];
 	const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
-	const head = ['way', 'node time (best of rounds)', 'requests (round 1)', 'logins (round 1)'];
-	const lines = [
-		['Limit (raw axios, keep-alive, warm)', `${out.best.limitMs.toFixed(0)} ms`, r1.requests.limit, r1.logins.limit],
-		[`Limit in a fresh Node ${out.nodeVersion} process`, `${out.best.limitColdMs.toFixed(0)} ms`, r1.requests.limit, 1],
-		['Ours (KACE node)', `${out.best.oursMs} ms`, r1.requests.ours, r1.logins.ours],
-		['Instead (HTTP Request + Split Out)', `${out.best.insteadMs} ms`, r1.requests.instead, r1.logins.instead],
-	];
-	const summary = `ours/limit ${ratio(out.best.oursMs, out.best.limitMs)} (ours/limit in a fresh process ${ratio(out.best.oursMs, out.best.limitColdMs)}), ours/instead ${ratio(out.best.oursMs, out.best.insteadMs)} — n8n ${out.n8nVersion} on Node ${out.nodeVersion}, \`n8n execute --id\`, node times from the run data; one n8n process ≈ ${Math.round(r1.processMs.ours / 1000)} s wall (start-up included)`;
+	const head = ['scenario', 'requests L/O/I', 'logins L/O/I', 'ms L / L fresh process / O / I', 'ours/limit', 'ours/limit (fresh process)', 'ours/instead'];
+	const rows = out.scenarios.map((s) => {
+		if (s.error) return [s.title, 'ERROR', s.error, '', '', '', ''];
+		const r1 = s.rounds[0];
+		const b = s.best;
+		return [
+			s.title,
+			`${r1.requests.limit} / ${r1.requests.ours} / ${r1.requests.instead}`,
+			`${r1.logins.limit} / ${r1.logins.ours} / ${r1.logins.instead}`,
+			`${b.limitMs.toFixed(0)} / ${b.limitColdMs.toFixed(0)} / ${b.oursMs} / ${b.insteadMs}`,
+			ratio(b.oursMs, b.limitMs),
+			ratio(b.oursMs, b.limitColdMs),
+			ratio(b.oursMs, b.insteadMs),
+		];
+	});
+	const note = `n8n ${out.n8nVersion} on Node ${out.nodeVersion}, \`n8n execute --id\` per run, node times from the run data (best of rounds; requests/logins of round 1 — the session is stored after it)`;
 	if (mode === 'md') {
-		return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...lines.map((l) => `| ${l.join(' | ')} |`), '', summary].join('\n');
+		return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`), '', note].join('\n');
 	}
-	return [...lines.map((l) => `  ${String(l[0]).padEnd(36)} ${String(l[1]).padStart(9)}  ${String(l[2]).padStart(4)} requests  ${l[3]} login(s)`), `  ${summary}`].join('\n');
+	const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+	const line = (r) => `  ${r.map((v, i) => String(v).padEnd(widths[i])).join(' | ')}`;
+	return [line(head), ...rows.map(line), `  ${note}`].join('\n');
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
@@ -206,7 +280,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
 		(out) => {
 			if (args.json) console.log(JSON.stringify(out));
 			else console.log(formatCli(out));
-			process.exit(0);
+			process.exit(out.scenarios?.some((s) => s.error) ? 1 : 0);
 		},
 		(e) => {
 			console.error(e);

@@ -9,6 +9,7 @@
  * IPC protocol (parent → child, one reply per message with the same id):
  *   {id, cmd: 'start', kind: 'kace'|'vsa'|'sps', options}  → {url, credential?}
  *   {id, cmd: 'stats'}   → {total, logins, byRoute: {'GET /path': n}, statuses: {code: n}, cpuMs}
+ *   {id, cmd: 'timeline'} → [{path, at, answeredAt}] of the logged requests (arrival and answer times, ms)
  *   {id, cmd: 'reset'}   → clears the request log
  *   {id, cmd: 'latency', ms}  → every request waits `ms` before it is answered (0 = off)
  *   {id, cmd: 'call', method, args} → sim[method](...args) (JSON result)
@@ -127,6 +128,7 @@ process.on('message', async (msg) => {
 		switch (cmd) {
 			case 'start': result = await start(msg.kind, msg.options); break;
 			case 'stats': result = stats(); break;
+			case 'timeline': result = sim.requests.map((e) => ({ path: e.path, at: e.at, answeredAt: e.answeredAt })); break;
 			case 'reset':
 				sim.resetLog();
 				if (global.gc) global.gc();

@@ -40,6 +40,7 @@ async function startSim(kind, options = {}) {
 		credential: started.credential,
 		caPem: started.caPem,
 		stats: () => send({ cmd: 'stats' }),
+		timeline: () => send({ cmd: 'timeline' }),
 		reset: () => send({ cmd: 'reset' }),
 		latency: (ms) => send({ cmd: 'latency', ms }),
 		call: (method, ...args) => send({ cmd: 'call', method, args }),

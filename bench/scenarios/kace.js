@@ -311,7 +311,7 @@ const sweep = SWEEP_SIZES.map((size) => ({
 let formatCli;
 const cli = {
 	id: 'kace-cli',
-	title: `KACE Return All ${MACHINES.toLocaleString('en')} machines through the real n8n CLI (\`n8n execute\`)`,
+	title: "Return All (KACE, VSA, SPS Full Record) through the real n8n CLI (`n8n execute`)",
 	run: async () => {
 		const m = await import('../cli.mjs');
 		formatCli = m.formatCli;

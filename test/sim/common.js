@@ -69,6 +69,7 @@ function readBody(req) {
 function makeReply(res, entry) {
 	return function send(status, body, headers = {}) {
 		entry.status = status;
+		entry.answeredAt = Date.now();
 		if (res.headersSent || res.destroyed) return;
 		let payload = '';
 		const h = { ...headers };
