@@ -177,13 +177,24 @@ async function runScenario(sc, runtime, { rounds, log, profile }) {
 		const w = await rt.n8nCommand(LINE, userFolder, ['import:workflow', '--separate', `--input=${wfDir}`]);
 		if (w.code !== 0) throw new Error(`import:workflow failed: ${w.stderr.slice(-500)}`);
 
-		const execute = async (id, env = {}) => {
+		const execute = async (id, env = {}, attempt = 1) => {
 			await sim.reset();
 			const r = await rt.n8nCommand(LINE, userFolder, ['execute', `--id=${id}`, '--rawOutput'], { timeoutMs: 300_000, env });
 			const stats = await sim.stats();
 			if (args.timeline) stats.timeline = await sim.timeline();
 			if (r.code !== 0) throw new Error(`n8n execute --id=${id} exited ${r.code}: ${r.stderr.slice(-500)}`);
-			const run = rt.parseRawOutput(r.stdout);
+			let run;
+			try {
+				run = rt.parseRawOutput(r.stdout);
+			} catch (e) {
+				// seen once under heavy machine load: the tens of MB of run data came out cut short (exit code 0);
+				// a read-only run, so it is simply run again
+				if (attempt < 3) {
+					log(`n8n execute --id=${id}: the printed run data was cut short (${r.stdout.length} characters); running it again`);
+					return await execute(id, env, attempt + 1);
+				}
+				throw e;
+			}
 			if (run?.data?.resultData?.error) throw new Error(`n8n execute --id=${id}: ${run.data.resultData.error.message}`);
 			return { times: nodeTimes(run), stats, processMs: r.ms };
 		};
