@@ -79,21 +79,27 @@ export async function runOperation(this: IExecuteFunctions, op: OperationModule)
 	return [out];
 }
 
-/** Runs `fn` over `inputs` with at most `limit` in flight; keeps order; never rejects (errors are returned). */
+/**
+ * Runs `fn` over `inputs` with at most `limit` in flight; keeps order; never rejects (errors are returned).
+ * With `stopOnError`, no further input is started once one failed (the later results stay empty).
+ */
 export async function mapLimit<I, O>(
 	inputs: I[],
 	limit: number,
 	fn: (input: I, index: number) => Promise<O>,
+	options: { stopOnError?: boolean } = {},
 ): Promise<Array<{ value?: O; error?: unknown }>> {
 	const results: Array<{ value?: O; error?: unknown }> = new Array(inputs.length);
 	let next = 0;
+	let failed = false;
 	const worker = async () => {
-		while (next < inputs.length) {
+		while (next < inputs.length && !(options.stopOnError && failed)) {
 			const index = next++;
 			try {
 				results[index] = { value: await fn(inputs[index], index) };
 			} catch (error) {
 				results[index] = { error };
+				failed = true;
 			}
 		}
 	};
@@ -118,20 +124,9 @@ export async function readPagesInOrder<I, O>(
 	limit: number,
 	read: (input: I, index: number) => Promise<O>,
 ): Promise<O[]> {
-	const results: O[] = new Array(inputs.length);
-	const errors: Array<{ index: number; error: unknown }> = [];
-	let next = 0;
-	const worker = async () => {
-		while (next < inputs.length && !errors.length) {
-			const index = next++;
-			try {
-				results[index] = await read(inputs[index], index);
-			} catch (error) {
-				errors.push({ index, error });
-			}
-		}
-	};
-	await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, inputs.length)) }, worker));
-	if (errors.length) throw errors.sort((a, b) => a.index - b.index)[0].error;
-	return results;
+	const results = await mapLimit(inputs, limit, read, { stopOnError: true });
+	// inputs are started in order, so every page before the first failure has been read
+	const failure = results.find((r) => r !== undefined && 'error' in r);
+	if (failure) throw failure.error;
+	return results.map((r) => r.value as O);
 }
