@@ -64,13 +64,18 @@ const RETRYABLE_READ_STATUS = new Set([429, 500, 502, 503, 504]);
  */
 const credentialCache = new WeakMap<object, Map<string, Promise<ICredentialDataDecryptedObject>>>();
 
-/** The credential of this execution context, read once (see above). */
-export async function credentialsOnce(this: RequestContext, credentialType: string): Promise<ICredentialDataDecryptedObject> {
-	let byType = credentialCache.get(this);
+function cacheOf(ctx: object): Map<string, Promise<ICredentialDataDecryptedObject>> {
+	let byType = credentialCache.get(ctx);
 	if (!byType) {
 		byType = new Map();
-		credentialCache.set(this, byType);
+		credentialCache.set(ctx, byType);
 	}
+	return byType;
+}
+
+/** The credential of this execution context, read once (see above). */
+export async function credentialsOnce(this: RequestContext, credentialType: string): Promise<ICredentialDataDecryptedObject> {
+	const byType = cacheOf(this);
 	let data = byType.get(credentialType);
 	if (!data) {
 		data = this.getCredentials<ICredentialDataDecryptedObject>(credentialType);
@@ -79,6 +84,14 @@ export async function credentialsOnce(this: RequestContext, credentialType: stri
 		data.catch(() => types.delete(credentialType));
 	}
 	return await data;
+}
+
+/**
+ * Replaces the credential of this execution context, for a transport that logs in by handing n8n a copy with an
+ * empty session (the VSA's forced login): n8n wrote the new session into that copy.
+ */
+export function rememberCredentials(ctx: RequestContext, credentialType: string, data: ICredentialDataDecryptedObject): void {
+	cacheOf(ctx).set(credentialType, Promise.resolve(data));
 }
 
 async function credentialOptions(

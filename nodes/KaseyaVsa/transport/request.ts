@@ -10,7 +10,7 @@ import type {
 import type { HttpFailure } from '../../shared/errors';
 import { ApplianceAuthError, ApplianceConfigError, extractFailure } from '../../shared/errors';
 import type { MappedError, RequestContext } from '../../shared/http';
-import { applianceRequest } from '../../shared/http';
+import { applianceRequest, credentialsOnce, rememberCredentials } from '../../shared/http';
 import { readPagesInOrder } from '../../shared/execute';
 import { CREDENTIAL, VSA, parseSession, sessionExpiring } from './auth';
 import { parseVsaJson, stringifyIds } from './json';
@@ -66,12 +66,6 @@ interface Gate {
 	generation: number;
 	/** a refused login: no more requests in this execution */
 	authFailure?: string;
-	/**
-	 * The decrypted credential, read once per execution context and handed to n8n with every request
-	 * (`credentialsDecrypted`): otherwise n8n reads and decrypts it from its database on each request. After a
-	 * login it is the object n8n wrote the new session into.
-	 */
-	credentials?: Promise<ICredentialDataDecryptedObject>;
 }
 
 const gates = new WeakMap<object, Gate>();
@@ -127,17 +121,6 @@ function cleanError(error: unknown, gate: Gate): Error {
 	return Object.assign(new Error(`${VSA} request failed: ${message}`), code ? { code } : {});
 }
 
-function credentialsOf(ctx: RequestContext, gate: Gate): Promise<ICredentialDataDecryptedObject> {
-	if (!gate.credentials) {
-		const read = ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL);
-		gate.credentials = read;
-		read.catch(() => {
-			if (gate.credentials === read) gate.credentials = undefined;
-		});
-	}
-	return gate.credentials;
-}
-
 /** Sends with the given credential data; an empty `session` in it makes n8n log in first (preAuthentication). */
 async function rawSend(
 	ctx: RequestContext,
@@ -181,7 +164,7 @@ async function sendAsLogin(
 		const fresh = { ...credentials, session: '' };
 		const res = await rawSend(ctx, gate, options, fresh);
 		// n8n wrote the new session into `fresh` (and persisted it): the other requests use it from now on
-		gate.credentials = Promise.resolve(fresh);
+		rememberCredentials(ctx, CREDENTIAL, fresh);
 		gate.generation++;
 		if (sessionRefused(res)) {
 			gate.authFailure = `${VSA} refused the session token it had just issued (HTTP ${res.statusCode}${
@@ -206,7 +189,8 @@ async function sessionSend(ctx: RequestContext, options: IHttpRequestOptions): P
 			continue;
 		}
 		const generation = gate.generation;
-		const credentials = await credentialsOf(ctx, gate);
+		// read once per execution (shared/http.ts credentialsOnce) and handed to n8n with every request
+		const credentials = await credentialsOnce.call(ctx, CREDENTIAL);
 		// someone started or finished a login while the credential was read: read it again
 		if (gate.login || gate.generation !== generation) continue;
 		const session = parseSession(credentials.session);
@@ -219,7 +203,7 @@ async function sessionSend(ctx: RequestContext, options: IHttpRequestOptions): P
 		while (gate.login) await gate.login;
 		if (gate.authFailure) throw new ApplianceAuthError(gate.authFailure);
 		if (gate.generation !== generation) {
-			const again = await rawSend(ctx, gate, options, await credentialsOf(ctx, gate));
+			const again = await rawSend(ctx, gate, options, await credentialsOnce.call(ctx, CREDENTIAL));
 			if (sessionRefused(again)) throw new ApplianceAuthError(refusedAgain(again));
 			return again;
 		}
