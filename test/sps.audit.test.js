@@ -143,10 +143,8 @@ describe('request counts for a search returning 2,000 sessions with bodies', () 
 		const g = await startSpsFixture({ sessions: 200, tls: undefined });
 		try {
 			let bodies = 0;
-			const push = g.sim.requests.push.bind(g.sim.requests);
-			g.sim.requests.push = (entry) => {
+			g.sim.onRequest = ({ entry }) => {
 				if (/^\/api\/audit\/sessions\/[^/]+$/.test(entry.path) && ++bodies === 20) g.sim.expireSessions();
-				return push(entry);
 			};
 			g.sim.faults.add({ method: 'GET', path: /^\/api\/audit\/sessions\/[^/]+$/, passThrough: true, delayMs: 20, times: 1000 });
 			const engine = new Engine({ [CRED]: g.password() });

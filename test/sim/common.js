@@ -14,6 +14,10 @@
  *   delayMs?: wait before answering, html?: true (HTML error page with the given status, default 200),
  *   truncate?: true (send a cut JSON document), empty?: true (empty body with the given status, default 200),
  *   passThrough?: true (run the appliance logic anyway, after delayMs) }
+ *
+ * Hook: `sim.onRequest = (ctx) => void | true` runs before the appliance logic of every request (ctx.entry is its
+ * log entry, already logged); returning true means the hook answered the request itself. Tests use it to change
+ * the appliance while a client is reading (expire sessions, add or remove records at the n-th request).
  */
 const http = require('node:http');
 const https = require('node:https');
@@ -98,6 +102,12 @@ function createSimServer(options, handler) {
 	const requests = [];
 	const sockets = new Set();
 
+	/** the test's hook (sim.onRequest), then the appliance logic */
+	const appliance = async (ctx) => {
+		if (typeof api.onRequest === 'function' && api.onRequest(ctx) === true) return;
+		await handler(ctx);
+	};
+
 	const onRequest = async (req, res) => {
 		const url = new URL(req.url, 'http://sim');
 		const entry = {
@@ -128,7 +138,7 @@ function createSimServer(options, handler) {
 				if (fault.reset === 'after') {
 					entry.status = 'reset-after';
 					// the appliance did the work, then the connection died before the answer
-					try { await handler(buildCtx(req, res, url, bodyText, () => {}, entry)); } catch { /* ignore */ }
+					try { await appliance(buildCtx(req, res, url, bodyText, () => {}, entry)); } catch { /* ignore */ }
 					req.socket.destroy();
 					return;
 				}
@@ -139,7 +149,7 @@ function createSimServer(options, handler) {
 			}
 		}
 		try {
-			await handler(buildCtx(req, res, url, bodyText, send, entry));
+			await appliance(buildCtx(req, res, url, bodyText, send, entry));
 		} catch (e) {
 			send(500, { error: `simulator crashed: ${e && e.message}` });
 		}
@@ -169,13 +179,15 @@ function createSimServer(options, handler) {
 	server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
 	server.on('secureConnection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
 
-	return {
+	const api = {
 		name: options.name,
 		clock,
 		faults,
 		requests,
 		server,
 		url: undefined,
+		/** see "Hook" above */
+		onRequest: undefined,
 		async start(port = 0, host = '127.0.0.1') {
 			await new Promise((resolve, reject) => {
 				server.once('error', reject);
@@ -196,6 +208,7 @@ function createSimServer(options, handler) {
 		},
 		resetLog() { requests.length = 0; },
 	};
+	return api;
 }
 
 module.exports = { createSimServer, createClock, createFaultPlan };

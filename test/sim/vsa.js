@@ -598,8 +598,6 @@ function createVsaSim(options = {}) {
 	// routes
 	// ---------------------------------------------------------------------------------------------------
 	async function handler(ctx) {
-		// a hook that returns true has answered the request itself (with sim.reply / sim.envelope)
-		if (typeof sim.onRequest === 'function' && sim.onRequest(ctx) === true) return;
 		processProcedures();
 		const path = ctx.path.replace(/\/+$/, '');
 		const lower = path.toLowerCase();
@@ -764,11 +762,7 @@ function createVsaSim(options = {}) {
 	Object.assign(sim, {
 		state,
 		users,
-		/**
-		 * optional hook `(ctx) => void | true` called before each request is handled (e.g. to expire tokens mid-paging);
-		 * returning true means it answered the request itself (e.g. `sim.reply(ctx, 200, sim.envelope(rows, {TotalRecords}))`)
-		 */
-		onRequest: undefined,
+		// sim.onRequest (test/sim/common.js): a hook that may answer itself with sim.reply / sim.envelope
 		/** false: list answers carry no TotalRecords */
 		reportTotalRecords: true,
 		reply,
