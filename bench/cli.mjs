@@ -28,8 +28,8 @@ import { workflow } from '../demo/workflows.mjs';
 
 const require = createRequire(import.meta.url);
 const { startSim } = require('./lib/sims');
-const { KaceLimit } = require('./lib/limit-kace');
-const { VsaLimit, SpsLimit } = require('./lib/limit-others');
+const { limitFor } = require('./lib/limit-once');
+const { pagination } = require('./lib/http-request-params');
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -49,16 +49,6 @@ const http = (credType, id, parameters, name = 'HTTP Request') => [
 	{ authentication: 'predefinedCredentialType', nodeCredentialType: credType, options: {}, ...parameters },
 	{ credentials: { [credType]: { id, name: 'bench' } }, typeVersion: 4.2 },
 ];
-const pagination = (name, value, completeExpression) => ({
-	pagination: {
-		pagination: {
-			paginationMode: 'updateAParameterInEachRequest',
-			parameters: { parameters: [{ type: 'qs', name, value }] },
-			paginationCompleteWhen: 'other',
-			completeExpression,
-		},
-	},
-});
 const splitOut = (field) => ['Split Out', 'n8n-nodes-base.splitOut', { fieldToSplitOut: field, include: 'noOtherFields', options: {} }];
 const chain = (nodes) => nodes.slice(1).map((n, i) => [nodes[i][0], n[0]]);
 
@@ -83,8 +73,7 @@ const SCENARIOS = [
 			}),
 			splitOut('Machines'),
 		],
-		limit: (sim) => ({ client: new KaceLimit(sim.url, { password: 'S3cret-pass!' }), work: (c) => c.allMachines(PAGE) }),
-		limitOnce: (sim) => ({ kind: 'kace', url: sim.url, password: 'S3cret-pass!', pageSize: PAGE }),
+		limit: (sim) => ({ kind: 'kace', url: sim.url, password: 'S3cret-pass!', pageSize: PAGE }),
 	},
 	{
 		id: 'vsa',
@@ -105,8 +94,7 @@ const SCENARIOS = [
 			}),
 			splitOut('Result'),
 		],
-		limit: (sim) => ({ client: new VsaLimit(sim.credential), work: (c) => c.list('/assetmgmt/agents') }),
-		limitOnce: (sim) => ({ kind: 'vsa', credential: sim.credential }),
+		limit: (sim) => ({ kind: 'vsa', credential: sim.credential }),
 	},
 	{
 		id: 'sps',
@@ -128,8 +116,7 @@ const SCENARIOS = [
 			splitOut('items'),
 			http('safeguardSpsApi', id, { method: 'GET', url: `=${sim.url}{{ $json.meta.href }}` }, 'Get Session'),
 		],
-		limit: (sim) => ({ client: new SpsLimit(sim.credential), work: (c) => c.searchFull(8) }),
-		limitOnce: (sim) => ({ kind: 'sps', credential: sim.credential, concurrency: 8 }),
+		limit: (sim) => ({ kind: 'sps', credential: sim.credential, concurrency: 8 }),
 	},
 ];
 
@@ -156,7 +143,8 @@ function nodeTimes(run) {
 async function runScenario(sc, runtime, { rounds, log, profile }) {
 	const sim = await startSim(...sc.sim);
 	const userFolder = await fsp.mkdtemp(path.join(os.tmpdir(), 'n8n-bench-cli-'));
-	const { client, work } = sc.limit(sim);
+	// the Limit warm in this process; coldLimit runs the same spec in a fresh process
+	const { client, work } = limitFor(sc.limit(sim));
 	try {
 		await rt.linkPackage(userFolder, ROOT, { line: LINE });
 		const credFile = path.join(userFolder, 'bench-credentials.json');
@@ -203,11 +191,11 @@ async function runScenario(sc, runtime, { rounds, log, profile }) {
 			await sim.reset();
 			if (!client.headers) await client.login();
 			const t0 = process.hrtime.bigint();
-			const rows = await work(client);
+			const rows = await work();
 			const limitMs = Number(process.hrtime.bigint() - t0) / 1e6;
 			const limitStats = await sim.stats();
 			if (rows.length !== sc.rows) throw new Error(`limit: ${rows.length} rows`);
-			const limitColdMs = await coldLimit(runtime.nodeBin, sc.limitOnce(sim), sc.rows);
+			const limitColdMs = await coldLimit(runtime.nodeBin, sc.limit(sim), sc.rows);
 
 			const ours = await execute(wf.ours.id, profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(profile)}` } : {});
 			if (ours.times.Ours.items !== sc.rows) throw new Error(`ours: ${ours.times.Ours.items} rows`);

@@ -11,21 +11,26 @@
 const { KaceLimit } = require('./limit-kace');
 const { VsaLimit, SpsLimit } = require('./limit-others');
 
-async function main() {
-	const spec = JSON.parse(process.argv[2]);
-	let client;
-	let work;
+/** The Limit client of a spec and the work it times (also used warm, in process, by bench/cli.mjs). */
+function limitFor(spec) {
 	if (spec.kind === 'kace') {
-		client = new KaceLimit(spec.url, { password: spec.password });
-		work = () => client.allMachines(spec.pageSize);
-	} else if (spec.kind === 'vsa') {
-		client = new VsaLimit(spec.credential);
-		work = () => client.list('/assetmgmt/agents');
-	} else if (spec.kind === 'sps') {
-		client = new SpsLimit(spec.credential);
+		const client = new KaceLimit(spec.url, { password: spec.password });
+		return { client, work: () => client.allMachines(spec.pageSize) };
+	}
+	if (spec.kind === 'vsa') {
+		const client = new VsaLimit(spec.credential);
+		return { client, work: () => client.list('/assetmgmt/agents') };
+	}
+	if (spec.kind === 'sps') {
+		const client = new SpsLimit(spec.credential);
 		// searchFull renews its agent (a new connection), like the other workloads after their login
-		work = () => client.searchFull(spec.concurrency);
-	} else throw new Error(`unknown kind ${spec.kind}`);
+		return { client, work: () => client.searchFull(spec.concurrency) };
+	}
+	throw new Error(`unknown kind ${spec.kind}`);
+}
+
+async function main() {
+	const { client, work } = limitFor(JSON.parse(process.argv[2]));
 	await client.login();
 	const t0 = process.hrtime.bigint();
 	const rows = await work();
@@ -34,7 +39,11 @@ async function main() {
 	console.log(JSON.stringify({ ms, rows: rows.length }));
 }
 
-main().catch((e) => {
-	console.error(e.message);
-	process.exit(1);
-});
+if (require.main === module) {
+	main().catch((e) => {
+		console.error(e.message);
+		process.exit(1);
+	});
+}
+
+module.exports = { limitFor };

@@ -138,22 +138,7 @@ function floorNode(a, b = '') {
 	return { name: 'Floor', type: 'bench.floor', typeVersion: 1, parameters: { a, b } };
 }
 
-/**
- * HTTP Request pagination "Update a Parameter in Each Request" on a query parameter, complete when the
- * expression is true.
- */
-function pagination(name, value, completeExpression) {
-	return {
-		pagination: {
-			pagination: {
-				paginationMode: 'updateAParameterInEachRequest',
-				parameters: { parameters: [{ type: 'qs', name, value }] },
-				paginationCompleteWhen: 'other',
-				completeExpression,
-			},
-		},
-	};
-}
+const { pagination } = require('./http-request-params');
 
 module.exports = {
 	Engine, PACKAGE, nodeTypesMap, loadBaseNodes, baseVersions: () => (baseNodes.available() ? baseNodes.versions() : undefined),
