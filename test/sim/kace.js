@@ -470,6 +470,9 @@ function generateMachine(i, epoch) {
  * @param {{min:number,max:number}} [opts.scriptRunMs={min:2000,max:5000}] per-machine completion delay of script runs
  * @param {number|null} [opts.lockAfterFailures=null]
  * @param {object} [opts.clock] an external clock (createClock())
+ * @param {number} [opts.loginDelayMs=0] how long a login takes (a real appliance: about a second); sim.loginDelayMs
+ * @param {boolean} [opts.loginEndsEarlierSessions=false] READING (UNVERIFIED): a successful login ends the sessions
+ *   issued to that user before it (they answer "Expired token"); false: sessions coexist. sim.loginEndsEarlierSessions
  */
 function createKaceSim(opts = {}) {
 	let mode = String(opts.mode ?? '14');
@@ -1210,6 +1213,9 @@ function createKaceSim(opts = {}) {
 		}
 		user.failedLogins = 0;
 		state.logins.ok++;
+		if (sim.loginEndsEarlierSessions) {
+			for (const old of state.sessions.values()) if (old.user === user && !old.expired) { old.expired = true; old.expiredReason = 'superseded'; }
+		}
 		const now = clock.now();
 		const s = {
 			kboxid: randomToken(16), user, organization: user.organization, version,
@@ -1276,6 +1282,7 @@ function createKaceSim(opts = {}) {
 				if (!r) throw notFound();
 				const fn = r[ctx.method];
 				if (!fn) throw new ApiError(405, 'Method not allowed', { Allow: Object.keys(r).join(', ') });
+				if (fn === login && sim.loginDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, sim.loginDelayMs));
 				const res = fn(c);
 				return reply(res.status, res.body);
 			}
@@ -1318,6 +1325,8 @@ function createKaceSim(opts = {}) {
 		maxRequestsPerSession: opts.maxRequestsPerSession,
 		defaultPageSize: opts.defaultPageSize ?? 50,
 		lockAfterFailures: opts.lockAfterFailures ?? null,
+		loginDelayMs: opts.loginDelayMs ?? 0,
+		loginEndsEarlierSessions: opts.loginEndsEarlierSessions ?? false,
 		/**
 		 * Changes the machine inventory as a console user would meanwhile: `add` names of new machines (next ids),
 		 * `remove` ids to delete. Lists reflect it from the next request on.

@@ -384,6 +384,14 @@ function createSpsSim(options = {}) {
 	}
 
 	function newSession(user, method) {
+		if (sim.loginEndsEarlierSessions) {
+			// READING (UNVERIFIED): a login ends the sessions issued to that user before it (and their transaction)
+			for (const old of [...state.sessions.values()]) {
+				if (old.username !== user.username) continue;
+				state.sessions.delete(old.id);
+				if (state.transaction && state.transaction.sessionId === old.id) state.transaction = null;
+			}
+		}
 		const id = hex(20);
 		state.sessions.set(id, { id, username: user.username, loginMethod: method.name, lastSeen: clock.now(), xToken: hex(16) });
 		return id;
@@ -501,7 +509,10 @@ function createSpsSim(options = {}) {
 			return reply(200, { login_methods: loginMethods.map((m) => ({ ...m })), meta: listMeta(path) });
 		}
 
-		if (path === '/api/authentication' && method === 'GET') return login(ctx);
+		if (path === '/api/authentication' && method === 'GET') {
+			if (sim.loginDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, sim.loginDelayMs));
+			return login(ctx);
+		}
 
 		if (path === '/api/info' && method === 'GET') {
 			const p = principal(headers);
@@ -906,6 +917,10 @@ function createSpsSim(options = {}) {
 		users,
 		loginMethods,
 		IDLE_MS,
+		/** how long a login takes (a real SPS: about a second) */
+		loginDelayMs: options.loginDelayMs ?? 0,
+		/** READING (UNVERIFIED): a login ends the sessions issued to that user before it; false: they coexist */
+		loginEndsEarlierSessions: options.loginEndsEarlierSessions ?? false,
 		/** login attempts (optionally for one user) */
 		logins(username) {
 			return state.loginAttempts.filter((a) => !username || a.username === username);

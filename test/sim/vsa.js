@@ -565,6 +565,9 @@ function createVsaSim(options = {}) {
 			if (user.patExpired) return refuse(ctx, 'Personal access token has expired');
 			entry.ok = true;
 		}
+		if (sim.loginEndsEarlierSessions) {
+			for (const t of state.tokens.values()) if (t.user === user) t.expiresAt = 0; // "Session has expired"
+		}
 		const token = crypto.randomBytes(8).toString('hex');
 		const expiresAt = now() + tokenTtlMs;
 		state.tokens.set(token, { user, expiresAt, seenAlarms: new Set() });
@@ -614,6 +617,7 @@ function createVsaSim(options = {}) {
 
 		if (r === '/auth') {
 			if (method !== 'GET') return fail(ctx, 405, 405, 'Method not allowed');
+			if (sim.loginDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, sim.loginDelayMs));
 			return handleAuth(ctx);
 		}
 		const s = session(ctx);
@@ -765,6 +769,10 @@ function createVsaSim(options = {}) {
 		// sim.onRequest (test/sim/common.js): a hook that may answer itself with sim.reply / sim.envelope
 		/** false: list answers carry no TotalRecords */
 		reportTotalRecords: true,
+		/** how long a login (GET /auth) takes; a real VSA: about a second */
+		loginDelayMs: options.loginDelayMs ?? 0,
+		/** READING (UNVERIFIED): a successful login ends the tokens issued to that user before it; false: they coexist */
+		loginEndsEarlierSessions: options.loginEndsEarlierSessions ?? false,
 		reply,
 		envelope,
 		/** adds agents (count or array of overrides); returns them */
