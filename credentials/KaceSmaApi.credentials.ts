@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 
 import { kaceBaseUrl, kaceHeaders, kaceLogin, parseSession } from '../nodes/KaceSma/transport/session';
+import { sharedLogin } from '../nodes/shared/login';
 import { sessionProperty } from '../nodes/shared/session';
 import { tlsCredentialProperties, tlsRequestOptions } from '../nodes/shared/tls';
 
@@ -77,8 +78,8 @@ export class KaceSmaApi implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const session = await kaceLogin(this.helpers, credentials);
-		return { session: JSON.stringify(session) };
+		// one login per credential version and n8n process at a time (nodes/shared/login.ts)
+		return { session: await sharedLogin(credentials, async () => JSON.stringify(await kaceLogin(this.helpers, credentials))) };
 	}
 
 	async authenticate(

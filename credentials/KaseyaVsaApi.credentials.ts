@@ -8,7 +8,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { parseSession, vsaApiBase, vsaLogin } from '../nodes/KaseyaVsa/transport/auth';
+import { parseSession, sessionExpiring, vsaApiBase, vsaLogin } from '../nodes/KaseyaVsa/transport/auth';
+import { sharedLogin } from '../nodes/shared/login';
 import { sessionProperty } from '../nodes/shared/session';
 import { tlsCredentialProperties, tlsRequestOptions } from '../nodes/shared/tls';
 
@@ -83,8 +84,13 @@ export class KaseyaVsaApi implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const session = await vsaLogin(this.helpers, credentials);
-		return { session: JSON.stringify(session) };
+		// one login per credential version and n8n process at a time (nodes/shared/login.ts); a token about to
+		// expire is never handed out
+		const usable = (value: string) => {
+			const session = parseSession(value);
+			return !!session && !sessionExpiring(session);
+		};
+		return { session: await sharedLogin(credentials, async () => JSON.stringify(await vsaLogin(this.helpers, credentials)), usable) };
 	}
 
 	async authenticate(

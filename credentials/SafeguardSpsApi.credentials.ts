@@ -20,6 +20,7 @@ import {
 	spsTls,
 } from '../nodes/SafeguardSps/transport/session';
 import { clientKeyProperty } from '../nodes/SafeguardSps/transport/credentialFields';
+import { sharedLogin } from '../nodes/shared/login';
 import { sessionProperty } from '../nodes/shared/session';
 
 export class SafeguardSpsApi implements ICredentialType {
@@ -131,7 +132,8 @@ export class SafeguardSpsApi implements ICredentialType {
 			}
 			return { session: API_KEY_SESSION };
 		}
-		return { session: await spsLogin(this.helpers, credentials) };
+		// one login per credential version and n8n process at a time (nodes/shared/login.ts)
+		return { session: await sharedLogin(credentials, async () => await spsLogin(this.helpers, credentials)) };
 	}
 
 	async authenticate(

@@ -29,6 +29,10 @@ function loadClass(file) {
 	return new Klass();
 }
 
+// the package's per-process login memory (single-flight, refusals): one n8n process per Engine
+const loginModule = path.join(ROOT, 'dist', 'nodes', 'shared', 'login.js');
+const forgetLogins = fs.existsSync(loginModule) ? require(loginModule).forgetLogins : () => {};
+
 const nodeTypesMap = {};
 const credentialTypes = {};
 const built = (file) => fs.existsSync(path.join(ROOT, file));
@@ -139,7 +143,9 @@ let nodeCounter = 0;
  * the workflow static data of triggers between polls.
  */
 class Engine {
+	/** A new engine is a new n8n instance: its process has not logged in yet (nodes/shared/login.ts). */
 	constructor(credentials) {
+		forgetLogins();
 		this.helper = new TestCredentialsHelper(credentials);
 		this.staticData = {};
 	}

@@ -199,10 +199,18 @@ describe('Kaseya VSA authentication', () => {
 		const engine = engineFor(sim);
 		await engine.runNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: true });
 		const stored = JSON.parse(engine.store[CRED].session);
-		// n8n's clock has reached SessionExpiration − 30 s (inside the 60 s margin)
-		engine.store[CRED].session = JSON.stringify({ ...stored, expiresAt: Date.now() + 30_000, issuedAt: Date.now() - 30 * 60_000 });
+		// the clocks (n8n's and the VSA's) have reached SessionExpiration − 30 s (inside the 60 s margin); the
+		// process still remembers the token it issued, and must not hand it out again
+		const realNow = Date.now;
+		const shift = stored.expiresAt - 30_000 - realNow();
+		jest.spyOn(Date, 'now').mockImplementation(() => realNow() + shift);
 		sim.resetLog();
-		const r = await engine.runNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: true });
+		let r;
+		try {
+			r = await engine.runNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: true });
+		} finally {
+			jest.restoreAllMocks();
+		}
 		expect(r.status).toBe('success');
 		expect(sim.requests.map((q) => `${q.path} ${q.status}`)).toEqual([
 			'/api/v1.0/auth 200',

@@ -12,6 +12,7 @@ import { ApplianceAuthError, ApplianceConfigError, extractFailure } from '../../
 import type { MappedError, RequestContext } from '../../shared/http';
 import { applianceRequest, credentialsOnce, rememberCredentials } from '../../shared/http';
 import { readPagesInOrder } from '../../shared/execute';
+import { REPLACED_SESSION } from '../../shared/login';
 import { CREDENTIAL, VSA, parseSession, sessionExpiring } from './auth';
 import { parseVsaJson, stringifyIds } from './json';
 
@@ -161,7 +162,9 @@ async function sendAsLogin(
 	let release!: () => void;
 	gate.login = new Promise<void>((resolve) => (release = resolve));
 	try {
-		const fresh = { ...credentials, session: '' };
+		// the empty session makes n8n log in; REPLACED_SESSION tells the login which session this one replaces, so
+		// it is not handed the same (refused or expiring) token again (nodes/shared/login.ts)
+		const fresh = { ...credentials, session: '', [REPLACED_SESSION]: credentials.session ?? '' };
 		const res = await rawSend(ctx, gate, options, fresh);
 		// n8n wrote the new session into `fresh` (and persisted it): the other requests use it from now on
 		rememberCredentials(ctx, CREDENTIAL, fresh);
