@@ -194,3 +194,30 @@ describe('the VSA forced login', () => {
 		}
 	});
 });
+
+describe('KACE two-factor login', () => {
+	test('a refused two-factor code is remembered for one minute only (another n8n process may have used that code)', async () => {
+		const sim = createKaceSim({ machines: 5, users: [{ userName: 'admin', password: 'S3cret-pass!', totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' }] });
+		await sim.start();
+		try {
+			const engine = new Engine({
+				kaceSmaApi: { baseUrl: sim.url, username: 'admin', password: 'S3cret-pass!', organization: '', apiVersion: '5', totpSecret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', session: '' },
+			});
+			const params = { resource: 'machine', operation: 'getMany', returnAll: true, filters: {}, options: {} };
+			const verifies = () => sim.requests.filter((q) => q.path === '/ams/shared/api/security/verify_2factor').length;
+			const first = await engine.runNode('kaceSma', 'kaceSmaApi', params);
+			expect(first.error.message).toContain('rejected the two-factor code');
+			expect(verifies()).toBe(1);
+			const realNow = Date.now;
+			jest.spyOn(Date, 'now').mockImplementation(() => realNow() + login.CONFIG_MS - 5000);
+			expect((await engine.runNode('kaceSma', 'kaceSmaApi', params)).error.message).toContain('No login attempt was made this time');
+			expect(verifies()).toBe(1);
+			Date.now.mockImplementation(() => realNow() + login.CONFIG_MS + 1000);
+			expect((await engine.runNode('kaceSma', 'kaceSmaApi', params)).error.message).toContain('rejected the two-factor code');
+			expect(verifies()).toBe(2);
+		} finally {
+			jest.restoreAllMocks();
+			await sim.stop();
+		}
+	});
+});

@@ -1,6 +1,7 @@
 import type { ICredentialDataDecryptedObject, IHttpRequestHelper, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { ApplianceAuthError, ApplianceConfigError, withHttpCode, loginNetworkError } from '../../shared/errors';
+import { briefRefusal } from '../../shared/login';
 import { tlsRequestOptions } from '../../shared/tls';
 import { normalizeBaseUrl } from '../../shared/url';
 import { isBase32, totp } from './totp';
@@ -175,9 +176,10 @@ export async function kaceLogin(
 		}
 		if (verify.statusCode < 200 || verify.statusCode >= 300) {
 			const said = kaceMessage(verify.body);
-			throw new ApplianceAuthError(
+			// remembered briefly only (nodes/shared/login.ts): another n8n process may have used this one-time code
+			throw briefRefusal(new ApplianceAuthError(
 				`${KACE} rejected the two-factor code for ${who}${said ? `: "${said}"` : ''} (HTTP ${verify.statusCode}). Check the TOTP secret in the credential and that the n8n server's clock is right.`,
-			);
+			));
 		}
 		for (const [k, v] of setCookies(verify.headers)) jar.set(k, v);
 		session.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
