@@ -221,3 +221,45 @@ describe('KACE two-factor login', () => {
 		}
 	});
 });
+
+describe('sharedLogin with two n8n processes (two copies of the module, one credential store)', () => {
+	const load = () => {
+		let mod;
+		jest.isolateModules(() => {
+			mod = require('../dist/nodes/shared/login');
+		});
+		return mod;
+	};
+	const cred = (session) => ({ baseUrl: 'https://appliance', username: 'svc', password: 'Passw0rd-xyz', session });
+
+	test('after all sessions expired, a session stored by the OTHER process is never answered with our older one', async () => {
+		const [p1, p2] = [load(), load()];
+		let n = 0;
+		const calls = { p1: 0, p2: 0 };
+		const loginAs = (who) => async () => {
+			calls[who]++;
+			return `S${++n}`;
+		};
+		expect(await p1.sharedLogin(cred(''), loginAs('p1'))).toBe('S1');
+		expect(await p2.sharedLogin(cred(''), loginAs('p2'))).toBe('S2'); // the database now holds S2 (last write)
+		// every session expired; executions on p1 read S2 from the database, get 401, and n8n asks p1 for a new one
+		const renewed = await Promise.all([1, 2, 3].map(() => p1.sharedLogin(cred('S2'), loginAs('p1'))));
+		expect(renewed).toEqual(['S3', 'S3', 'S3']); // not S1, which expired with S2: one login for all three
+		expect(await p1.sharedLogin(cred('S2'), loginAs('p1'))).toBe('S3'); // a late caller with S2: no login
+		expect(await p1.sharedLogin(cred('S1'), loginAs('p1'))).toBe('S3'); // p1's own older session: no login
+		expect(calls.p1).toBe(2);
+		// p2's executions read S3 (p1 wrote it last) and hold a session unknown to p2: p2 logs in once
+		expect(await Promise.all([1, 2].map(() => p2.sharedLogin(cred('S3'), loginAs('p2'))))).toEqual(['S4', 'S4']);
+		expect(calls.p2).toBe(2);
+		// an empty field (a new execution that read the credential before any write) takes the latest session
+		expect(await p2.sharedLogin(cred(''), loginAs('p2'))).toBe('S4');
+		expect(calls.p2).toBe(2);
+	});
+
+	test('the marker of the VSA forced login is removed from the object n8n may store', async () => {
+		const p = load();
+		const data = { ...cred(''), [p.REPLACED_SESSION]: 'old-token' };
+		await p.sharedLogin(data, async () => 'new');
+		expect(Object.keys(data)).not.toContain(p.REPLACED_SESSION);
+	});
+});

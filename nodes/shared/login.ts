@@ -14,9 +14,12 @@ import { ApplianceAuthError, ApplianceConfigError, CONFIG_MARK, LOGIN_REFUSED_MA
  * refusal:
  *  - a login in progress is shared: the callers that arrive meanwhile wait for it and take its session (or its
  *    failure);
- *  - a caller that does not hold the session this process issued last (its field was empty when its execution
- *    read it, or it holds an older session) takes that session without logging in, while it is younger than
- *    {@link ADOPT_MS}. A caller that holds it (it was just refused: n8n's 401 retry) logs in anew;
+ *  - a caller whose session field was empty when its execution read it, or whose session this process has already
+ *    replaced (one it issued before, or one a caller reported refused before the last login), takes the session
+ *    issued last without logging in, while that is younger than {@link ADOPT_MS}. Any other caller logs in: it
+ *    holds the session issued last (refused: n8n's 401 retry), or one another process issued, of which nothing is
+ *    known here (it may be newer than ours: ours is then dead as well when sessions expired together, or when the
+ *    appliance ends a user's earlier sessions at each login);
  *  - a refused login is remembered for {@link REFUSED_MS} (a configuration failure for {@link CONFIG_MS}): later
  *    callers fail at once with the same message and a note that no new attempt was made. Changing the credential
  *    changes its version, so the next execution tries again at once; so does a restart of n8n.
@@ -51,7 +54,18 @@ interface Failure {
 interface Entry {
 	inFlight?: Promise<string>;
 	issued?: { session: string; at: number };
+	/** sessions older than the one issued last: issued before it, or reported refused before it was issued */
+	superseded: string[];
 	failure?: Failure;
+}
+
+/** How many superseded sessions are remembered per credential version. */
+const SUPERSEDED_KEPT = 32;
+
+function supersede(entry: Entry, session: string | undefined): void {
+	if (!session || entry.superseded.includes(session)) return;
+	entry.superseded.push(session);
+	if (entry.superseded.length > SUPERSEDED_KEPT) entry.superseded.shift();
 }
 
 const entries = new Map<string, Entry>();
@@ -117,7 +131,7 @@ function prune(now: number): void {
 		if (e.inFlight) continue;
 		if (e.issued && now - e.issued.at >= ADOPT_MS) e.issued = undefined;
 		if (e.failure && now >= e.failure.until) e.failure = undefined;
-		if (!e.issued && !e.failure) entries.delete(key);
+		if (!e.issued && !e.failure) entries.delete(key); // superseded sessions alone are of no use
 	}
 }
 
@@ -138,11 +152,13 @@ export async function sharedLogin(
 	const key = versionOf(credentials);
 	let entry = entries.get(key);
 	if (!entry) {
-		entry = {};
+		entry = { superseded: [] };
 		entries.set(key, entry);
 	}
 	if (entry.failure) throw remembered(entry.failure, now);
 	if (entry.inFlight) {
+		// the login in progress replaces the caller's session too
+		supersede(entry, replaced);
 		try {
 			return await entry.inFlight;
 		} catch (error) {
@@ -150,8 +166,11 @@ export async function sharedLogin(
 		}
 	}
 	const issued = entry.issued;
-	if (issued && issued.session !== replaced && usable(issued.session)) return issued.session;
-	// none, not usable, or the caller holds it (it was just refused): log in
+	const older = replaced === '' || (replaced !== issued?.session && entry.superseded.includes(replaced));
+	if (issued && older && usable(issued.session)) return issued.session;
+	// log in: the new session replaces the caller's and the one issued last
+	supersede(entry, replaced);
+	supersede(entry, issued?.session);
 	entry.issued = undefined;
 
 	const flight = entry;
