@@ -263,3 +263,36 @@ describe('sharedLogin with two n8n processes (two copies of the module, one cred
 		expect(Object.keys(data)).not.toContain(p.REPLACED_SESSION);
 	});
 });
+
+describe.each(APPLIANCES)('$name: two n8n processes on one database, the appliance ending earlier sessions at each login', (a) => {
+	// a second copy of the harness and the package = a second n8n process with its own memory; one credential store
+	let second;
+	jest.isolateModules(() => {
+		second = require('./harness');
+	});
+	let sim;
+	let data;
+	afterEach(async () => {
+		if (sim) await sim.stop();
+		sim = undefined;
+	});
+
+	test(`${N} executions in each process, with an empty, then an expired session: none fails`, async () => {
+		({ sim, data } = await a.start({ loginEndsEarlierSessions: true }));
+		const store = { [a.cred]: data() };
+		const p1 = new Engine(store);
+		const p2 = new second.Engine(store);
+		const wave = async () => {
+			const runs = await Promise.all(
+				Array.from({ length: 2 * N }, (_, i) => (i % 2 ? p2 : p1).runNode(a.node, a.cred, a.params)),
+			);
+			return runs.filter((r) => r.error).map((r) => r.error.message);
+		};
+		expect(await wave()).toEqual([]);
+		const first = sim.requests.filter(a.isLogin).length;
+		expect(first).toBeLessThanOrEqual(3);
+		a.expireAll(sim);
+		expect(await wave()).toEqual([]);
+		expect(sim.requests.filter(a.isLogin).length - first).toBeLessThanOrEqual(3);
+	});
+});

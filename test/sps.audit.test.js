@@ -155,7 +155,9 @@ describe('request counts for a search returning 2,000 sessions with bodies', () 
 			expect(r.items.map((i) => i.recording.session_id)).toEqual(g.sim.state.audit.map((a) => a.body.recording.session_id));
 			const logins = g.sim.requests.slice(mark).filter((q) => q.path === '/api/authentication');
 			expect(logins).toHaveLength(2); // the first one, and one renewal for the 8 refused requests
-			expect(engine.credentialReads(CRED)).toBe(1); // 206 requests, one credential read
+			// 206 requests: one credential read, and one more when the session was refused (another n8n process may
+			// have stored a new one)
+			expect(engine.credentialReads(CRED)).toBe(2);
 		} finally {
 			await g.sim.stop();
 		}

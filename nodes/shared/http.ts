@@ -12,6 +12,7 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { HttpFailure } from './errors';
 import { applianceError, extractFailure, isTlsFailure, markAuthFailure, neverSent, redact, TLS_ADVICE } from './errors';
+import { REPLACED_SESSION } from './login';
 
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions | IHookFunctions;
 
@@ -45,12 +46,6 @@ export interface RequestPolicy {
 	secrets?: Array<string | undefined>;
 	/** what to do about a certificate that could not be verified (default: paste the CA certificate) */
 	tlsDescription?: string;
-	/**
-	 * The request runs concurrently with others of the same execution (pages read in parallel): a refused
-	 * session is then renewed by ONE of them while the others wait and reuse the new session, instead of every
-	 * request logging in on its own (see {@link sendSharingSession}).
-	 */
-	concurrent?: boolean;
 }
 
 const RETRYABLE_READ_STATUS = new Set([429, 500, 502, 503, 504]);
@@ -179,8 +174,9 @@ export async function applianceRequest<T = unknown>(
 		malformed = undefined;
 		let response: unknown;
 		try {
-			response = policy.concurrent
-				? await sendSharingSession.call(this, credentialType, options, credential)
+			// a context without getCredentials (the VSA transport's session adapter) renews sessions itself
+			response = credential
+				? await sendWithSession.call(this, credentialType, options, credential)
 				: await this.helpers.httpRequestWithAuthentication.call(this, credentialType, { ...options }, credential);
 		} catch (error) {
 			failure = extractFailure(error);
@@ -222,67 +218,115 @@ export async function applianceRequest<T = unknown>(
 interface SessionGate {
 	renewal?: Promise<void>;
 	generation: number;
-	/** the renewal failed with the session still refused: later requests fail the same way, no more logins */
+	/** the session stayed refused after a renewal: later requests fail the same way, no more logins */
 	refused?: unknown;
 }
 
 const gates = new WeakMap<object, SessionGate>();
 
+type CredentialOption = NonNullable<Awaited<ReturnType<typeof credentialOptions>>>;
+
+/** The session stored for this credential now (n8n reads its database): another process may have renewed it. */
+async function storedSession(this: RequestContext, credentialType: string): Promise<string> {
+	try {
+		const stored = await (this as IExecuteFunctions).getCredentials<ICredentialDataDecryptedObject>(credentialType);
+		return typeof stored.session === 'string' ? stored.session : '';
+	} catch {
+		return '';
+	}
+}
+
 /**
- * Sends a request that runs alongside others of the same execution. n8n re-logs in on every HTTP 401 it sees,
- * so N requests refused at once (session expired, KACE CSRF token rotated) would mean N logins. Here the request
- * is first sent with `ignoreHttpStatusErrors` (n8n's re-login cannot fire); on a 401 either another request is
- * already renewing the session (wait, then send once more with the new one) or this request renews it alone,
- * through n8n's own path (401 → the credential's preAuthentication → the request once more). Any other status
- * is thrown like n8n throws it, so retries and error messages are unchanged.
+ * Sends one request of an execution with the session handling n8n lacks for many requests and many processes.
+ * n8n re-logs in on every HTTP 401 it sees, so N requests refused at once (session expired, KACE CSRF token
+ * rotated) would mean N logins, and it knows nothing of the session another queue-mode worker stored meanwhile.
+ * Here the request is sent with `ignoreHttpStatusErrors` (n8n's own re-login cannot fire); on a 401 either another
+ * request of the execution is already renewing the session (wait, then send once more with the new one), or this
+ * request renews it for all of them:
+ *  1. the session stored now, when it is not the refused one (another process renewed it), is taken, no login;
+ *  2. otherwise the request is sent with the credential's session emptied, so n8n runs the credential's
+ *     preAuthentication first (one login per process at a time: nodes/shared/login.ts) and stores the new session;
+ *  3. a session refused right after that login (the appliance may end a user's earlier sessions when another
+ *     worker logs in) is replaced by the stored one once more when that differs; else the request fails.
+ * At most one login per request; any other status is thrown like n8n throws it, so retries and messages are
+ * unchanged.
  */
-async function sendSharingSession(
+async function sendWithSession(
 	this: RequestContext,
 	credentialType: string,
 	options: IHttpRequestOptions,
-	credential: Awaited<ReturnType<typeof credentialOptions>>,
+	credential: CredentialOption,
 ): Promise<unknown> {
 	let gate = gates.get(this);
 	if (!gate) {
 		gate = { generation: 0 };
 		gates.set(this, gate);
 	}
-	for (let round = 0; ; round++) {
-		if (gate.renewal) await gate.renewal;
-		if (gate.refused) throw gate.refused;
-		const generation = gate.generation;
-		const res = (await this.helpers.httpRequestWithAuthentication.call(
+	const data = credential.credentialsDecrypted.data;
+	const send = async (using: CredentialOption) =>
+		(await this.helpers.httpRequestWithAuthentication.call(
 			this,
 			credentialType,
 			{ ...options, ignoreHttpStatusErrors: true, returnFullResponse: true },
-			credential,
+			using,
 		)) as IN8nHttpFullResponse;
-		if (res.statusCode !== 401) {
-			if (res.statusCode >= 200 && res.statusCode < 300) return options.returnFullResponse ? res : res.body;
-			throw Object.assign(new Error(`HTTP ${res.statusCode}`), {
-				response: { status: res.statusCode, headers: res.headers, data: res.body },
-			});
+	const done = (res: IN8nHttpFullResponse) => {
+		if (res.statusCode >= 200 && res.statusCode < 300) return options.returnFullResponse ? res : res.body;
+		throw Object.assign(new Error(`HTTP ${res.statusCode}`), {
+			response: { status: res.statusCode, headers: res.headers, data: res.body },
+		});
+	};
+	let logins = 0;
+	let adoptions = 0;
+	/** the session refused, still to be renewed (set after a refusal right after a login: no need to resend) */
+	let refused: { session: string; res: IN8nHttpFullResponse } | undefined;
+	for (let round = 0; round < 8; round++) {
+		if (!refused) {
+			if (gate.renewal) await gate.renewal;
+			if (gate.refused) throw gate.refused;
+			const generation = gate.generation;
+			const res = await send(credential);
+			if (res.statusCode !== 401) return done(res);
+			// renewed by another request since this one was sent: once more with the new session
+			if (gate.renewal || gate.generation !== generation) continue;
+			// the session this request was sent with (n8n logs in first when the field is empty)
+			refused = { session: String(data.session ?? ''), res };
 		}
-		// renewed by another request since this one was sent: once more with the new session
-		if (round === 0 && (gate.renewal || gate.generation !== generation)) continue;
-		let done = () => {};
-		gate.renewal = new Promise<void>((resolve) => (done = resolve));
-		let outcome: { value?: unknown; error?: unknown; failed: boolean };
+		// this request renews the session for the execution
+		let release = () => {};
+		gate.renewal = new Promise<void>((resolve) => (release = resolve));
 		try {
-			outcome = { value: await this.helpers.httpRequestWithAuthentication.call(this, credentialType, { ...options }, credential), failed: false };
-		} catch (error) {
-			outcome = { error, failed: true };
+			const stored = await storedSession.call(this, credentialType);
+			if (stored && stored !== refused.session && adoptions < 2) {
+				adoptions++;
+				data.session = stored;
+				refused = undefined;
+				continue;
+			}
+			if (logins > 0) {
+				gate.refused = Object.assign(new Error('HTTP 401'), {
+					response: { status: 401, headers: refused.res.headers, data: refused.res.body },
+				});
+				throw gate.refused;
+			}
+			logins++;
+			const copy: ICredentialDataDecryptedObject = { ...data, session: '', [REPLACED_SESSION]: refused.session };
+			const res = await send({ credentialsDecrypted: { ...credential.credentialsDecrypted, data: copy } }).catch((error: unknown) => {
+				// a refused login: the other requests of the execution fail the same way, without a login of their own
+				if (extractFailure(error).auth) gate.refused = error;
+				return Promise.reject(error);
+			});
+			// n8n wrote the new session into the copy (and stored it): the whole execution uses it from now on
+			data.session = copy.session;
+			refused = res.statusCode === 401 ? { session: String(copy.session ?? ''), res } : undefined;
+			if (!refused) return done(res);
+		} finally {
+			gate.generation++;
+			gate.renewal = undefined;
+			release();
 		}
-		if (outcome.failed) {
-			const failure = extractFailure(outcome.error);
-			if (failure.auth || failure.status === 401) gate.refused = outcome.error;
-		}
-		gate.generation++;
-		gate.renewal = undefined;
-		done();
-		if (outcome.failed) throw outcome.error;
-		return outcome.value;
 	}
+	throw Object.assign(new Error('HTTP 401'), { response: { status: 401, headers: {}, data: undefined } });
 }
 
 function buildError(

@@ -64,8 +64,6 @@ export interface KaceRequestOptions {
 	itemIndex?: number;
 	/** accept a non-object JSON answer (script run returns a bare run id) */
 	allowScalar?: boolean;
-	/** sent alongside other requests of this execution (pages read in parallel): one re-login for all */
-	concurrent?: boolean;
 }
 
 /** One KACE SMA API call: the credential supplies the session, version and CSRF headers. */
@@ -92,7 +90,6 @@ export async function kaceRequest<T = IDataObject>(
 			idempotent,
 			outcomeHint: options.outcomeHint,
 			itemIndex: options.itemIndex,
-			concurrent: options.concurrent,
 			mapError: mapKaceError,
 			validate: (body) => {
 				const problem = notJson(body, method !== 'GET');
@@ -176,12 +173,11 @@ export async function kaceList(
 	const seen = new Set<string>();
 	const base: KaceQuery = { ...query };
 	if (!base.sorting) base.sorting = 'id';
-	const page = async (offset: number, size: number, count: boolean, concurrent = false) => {
+	const page = async (offset: number, size: number, count: boolean) => {
 		const body = await kaceRequest.call(this, 'GET', path, {
 			query: { ...base, use_count: count ? 'true' : 'false', paging: `limit ${size} offset ${offset}` },
 			operation: options.operation,
 			itemIndex: options.itemIndex,
-			concurrent,
 		});
 		return { body, rows: envelopeRows(body, key) };
 	};
@@ -214,7 +210,7 @@ export async function kaceList(
 			// the last page asks one row more than the count promises: a row inserted meanwhile (with a sorting
 			// other than id it can push the last row past the count) shows up there instead of being lost
 			const sizes = offsets.map((o, i) => (i === offsets.length - 1 && end === total ? Math.min(want - o, total - o + 1) : Math.min(pageSize, want - o)));
-			const bodies = await readPagesInOrder(offsets, PAGE_CONCURRENCY, async (o, i) => await page(o, sizes[i], false, true));
+			const bodies = await readPagesInOrder(offsets, PAGE_CONCURRENCY, async (o, i) => await page(o, sizes[i], false));
 			pages += bodies.length;
 			let complete = true;
 			for (let i = 0; i < bodies.length && out.length < want; i++) {

@@ -56,6 +56,8 @@ interface RawResponse {
 //    and persist the new token; concurrent requests wait for it and then use the new token;
 //  - HTTP 401 or body ResponseCode 401/4010001: the same single-flight login, then the request is sent once more;
 //    a second refusal is an authentication error, and no further request is made in this execution;
+//  - before either login, and once after a token refused right after one, a usable token that another execution
+//    or queue-mode worker stored meanwhile is taken instead (sendAsLogin);
 //  - a refused login (wrong PAT/password) is remembered: every other request of the execution fails with the
 //    same message without contacting the VSA (exactly one login attempt per execution).
 // ---------------------------------------------------------------------------------------------------------
@@ -152,7 +154,27 @@ async function rawSend(
 	return { statusCode: res.statusCode, headers: (res.headers ?? {}) as IDataObject, body: parseBody(text) };
 }
 
-/** Sends one request that logs in first; other requests of the execution wait until it is done. */
+/**
+ * The credential as stored now, when its session is usable and not the one being replaced: another execution or
+ * queue-mode worker renewed it meanwhile (n8n reads its database on each getCredentials).
+ */
+async function storedCredentials(ctx: RequestContext, replacing: string): Promise<ICredentialDataDecryptedObject | undefined> {
+	try {
+		const stored = await ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL);
+		const session = parseSession(stored.session);
+		return stored.session !== replacing && session && !sessionExpiring(session) ? stored : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Renews the session for one request; other requests of the execution wait until it is done:
+ *  1. a usable session stored meanwhile by another execution or worker is taken, without a login;
+ *  2. otherwise the request is sent with the session emptied, so n8n logs in first (preAuthentication);
+ *  3. a token refused right after that login (the VSA may end a user's earlier tokens when another worker logs in)
+ *     is replaced by the stored one once more when that differs; else no further request is made.
+ */
 async function sendAsLogin(
 	ctx: RequestContext,
 	gate: Gate,
@@ -161,21 +183,32 @@ async function sendAsLogin(
 ): Promise<RawResponse> {
 	let release!: () => void;
 	gate.login = new Promise<void>((resolve) => (release = resolve));
+	const adopt = async (replacing: string): Promise<RawResponse | undefined> => {
+		const stored = replacing ? await storedCredentials(ctx, replacing) : undefined;
+		if (!stored) return undefined;
+		rememberCredentials(ctx, CREDENTIAL, stored);
+		gate.generation++;
+		const res = await rawSend(ctx, gate, options, stored);
+		return sessionRefused(res) ? undefined : res;
+	};
 	try {
+		const replacing = String(credentials.session ?? '');
+		const taken = await adopt(replacing);
+		if (taken) return taken;
 		// the empty session makes n8n log in; REPLACED_SESSION tells the login which session this one replaces, so
 		// it is not handed the same (refused or expiring) token again (nodes/shared/login.ts)
-		const fresh = { ...credentials, session: '', [REPLACED_SESSION]: credentials.session ?? '' };
+		const fresh = { ...credentials, session: '', [REPLACED_SESSION]: replacing };
 		const res = await rawSend(ctx, gate, options, fresh);
 		// n8n wrote the new session into `fresh` (and persisted it): the other requests use it from now on
 		rememberCredentials(ctx, CREDENTIAL, fresh);
 		gate.generation++;
-		if (sessionRefused(res)) {
-			gate.authFailure = `${VSA} refused the session token it had just issued (HTTP ${res.statusCode}${
-				responseCodeOf(res.body) !== undefined ? `, ResponseCode ${responseCodeOf(res.body)}` : ''
-			}). Check that no proxy between n8n and the VSA removes the Authorization header, and that the user is not disabled.`;
-			throw new ApplianceAuthError(gate.authFailure);
-		}
-		return res;
+		if (!sessionRefused(res)) return res;
+		const again = await adopt(String(fresh.session ?? ''));
+		if (again) return again;
+		gate.authFailure = `${VSA} refused the session token it had just issued (HTTP ${res.statusCode}${
+			responseCodeOf(res.body) !== undefined ? `, ResponseCode ${responseCodeOf(res.body)}` : ''
+		}). Check that no proxy between n8n and the VSA removes the Authorization header, and that the user is not disabled.`;
+		throw new ApplianceAuthError(gate.authFailure);
 	} finally {
 		gate.login = undefined;
 		release();

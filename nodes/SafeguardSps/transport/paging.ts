@@ -45,7 +45,7 @@ export async function pageAuditList(
 	want: number,
 	operation: string,
 	itemIndex?: number,
-	options: { serverTime?: boolean; concurrent?: boolean } = {},
+	options: { serverTime?: boolean } = {},
 ): Promise<PagedList> {
 	const items: IDataObject[] = [];
 	const seen = new Set<string>();
@@ -68,7 +68,6 @@ export async function pageAuditList(
 			operation,
 			itemIndex,
 			returnFullResponse: full,
-			concurrent: options.concurrent,
 		})) as IDataObject;
 		let res = answer as ListResponse;
 		if (full) {
@@ -130,7 +129,6 @@ export async function expandEntries(
 			path,
 			operation,
 			itemIndex,
-			concurrent: true,
 		});
 	});
 	const out = entries.slice();

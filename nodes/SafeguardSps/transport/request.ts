@@ -22,8 +22,6 @@ export interface SpsCall {
 	outcomeHint?: string;
 	itemIndex?: number;
 	returnFullResponse?: boolean;
-	/** sent alongside other requests of this execution: a refused session is renewed once for all of them */
-	concurrent?: boolean;
 }
 
 /** The credential of this execution context (read once per context, shared with the request layer). */
@@ -207,7 +205,6 @@ export async function spsRequest(this: RequestContext, call: SpsCall): Promise<I
 			idempotent,
 			outcomeHint: call.outcomeHint,
 			itemIndex: call.itemIndex,
-			concurrent: call.concurrent,
 			secrets: spsSecrets(credentials),
 			mapError: (failure) => spsMapError(failure, { ...call, path }, authType),
 			validate: (body) => notJson(body, call.method !== 'GET'),

@@ -128,7 +128,7 @@ async function alertsOfRecentSessions(
 	const listed = await pageAuditList.call(this, 'audit/sessions', qs, maxSessions, 'list recent sessions', undefined, { serverTime });
 	const keys = listed.items.map((e) => e.key).filter((k): k is string => typeof k === 'string');
 	const results = await mapLimit(keys, Math.max(1, Math.min(32, o.concurrency)), async (key) => {
-		const page = await pageAuditList.call(this, `audit/sessions/${encodeURIComponent(key)}/alerts`, {}, AUDIT_RESULT_CAP, 'list session alerts', undefined, { concurrent: true });
+		const page = await pageAuditList.call(this, `audit/sessions/${encodeURIComponent(key)}/alerts`, {}, AUDIT_RESULT_CAP, 'list session alerts');
 		return page.items.map((a) => ({ id: alertId(key, a), row: { sessionKey: key, ...a } }));
 	});
 	const alerts: Array<{ id: string; row: IDataObject }> = [];
