@@ -226,13 +226,33 @@ const gates = new WeakMap<object, SessionGate>();
 
 type CredentialOption = NonNullable<Awaited<ReturnType<typeof credentialOptions>>>;
 
-/** The session stored for this credential now (n8n reads its database): another process may have renewed it. */
-async function storedSession(this: RequestContext, credentialType: string): Promise<string> {
-	try {
-		const stored = await (this as IExecuteFunctions).getCredentials<ICredentialDataDecryptedObject>(credentialType);
-		return typeof stored.session === 'string' ? stored.session : '';
-	} catch {
-		return '';
+/**
+ * Pauses before reading the stored credential again, for a session refused right after its own login: on an
+ * appliance that ends a user's earlier sessions at each login, another worker's login has just ended it, and that
+ * worker stores its session moments later.
+ */
+const STORED_WAITS_MS = [250, 500, 1000];
+
+/**
+ * The credential as stored now (n8n reads its database on each getCredentials), when `isNew` accepts it: another
+ * execution or queue-mode worker renewed the session meanwhile. With `wait`, reads again after each of
+ * STORED_WAITS_MS before giving up.
+ */
+export async function storedCredential(
+	ctx: RequestContext,
+	credentialType: string,
+	isNew: (stored: ICredentialDataDecryptedObject) => boolean,
+	wait = false,
+): Promise<ICredentialDataDecryptedObject | undefined> {
+	for (let i = 0; ; i++) {
+		try {
+			const stored = await (ctx as IExecuteFunctions).getCredentials<ICredentialDataDecryptedObject>(credentialType);
+			if (isNew(stored)) return stored;
+		} catch {
+			// not readable now: as if nothing new was stored
+		}
+		if (!wait || i >= STORED_WAITS_MS.length) return undefined;
+		await sleep(STORED_WAITS_MS[i]);
 	}
 }
 
@@ -247,7 +267,8 @@ async function storedSession(this: RequestContext, credentialType: string): Prom
  *  2. otherwise the request is sent with the credential's session emptied, so n8n runs the credential's
  *     preAuthentication first (one login per process at a time: nodes/shared/login.ts) and stores the new session;
  *  3. a session refused right after that login (the appliance may end a user's earlier sessions when another
- *     worker logs in) is replaced by the stored one once more when that differs; else the request fails.
+ *     worker logs in) is replaced by the one that worker stores (read again for up to 1.75 s); else the request
+ *     fails.
  * At most one login per request; any other status is thrown like n8n throws it, so retries and messages are
  * unchanged.
  */
@@ -296,10 +317,11 @@ async function sendWithSession(
 		let release = () => {};
 		gate.renewal = new Promise<void>((resolve) => (release = resolve));
 		try {
-			const stored = await storedSession.call(this, credentialType);
-			if (stored && stored !== refused.session && adoptions < 2) {
+			const before = refused.session;
+			const stored = adoptions < 2 ? await storedCredential(this, credentialType, (c) => !!c.session && c.session !== before, logins > 0) : undefined;
+			if (stored) {
 				adoptions++;
-				data.session = stored;
+				data.session = stored.session;
 				refused = undefined;
 				continue;
 			}

@@ -10,7 +10,7 @@ import type {
 import type { HttpFailure } from '../../shared/errors';
 import { ApplianceAuthError, ApplianceConfigError, extractFailure } from '../../shared/errors';
 import type { MappedError, RequestContext } from '../../shared/http';
-import { applianceRequest, credentialsOnce, rememberCredentials } from '../../shared/http';
+import { applianceRequest, credentialsOnce, rememberCredentials, storedCredential } from '../../shared/http';
 import { readPagesInOrder } from '../../shared/execute';
 import { REPLACED_SESSION } from '../../shared/login';
 import { CREDENTIAL, VSA, parseSession, sessionExpiring } from './auth';
@@ -155,25 +155,11 @@ async function rawSend(
 }
 
 /**
- * The credential as stored now, when its session is usable and not the one being replaced: another execution or
- * queue-mode worker renewed it meanwhile (n8n reads its database on each getCredentials).
- */
-async function storedCredentials(ctx: RequestContext, replacing: string): Promise<ICredentialDataDecryptedObject | undefined> {
-	try {
-		const stored = await ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL);
-		const session = parseSession(stored.session);
-		return stored.session !== replacing && session && !sessionExpiring(session) ? stored : undefined;
-	} catch {
-		return undefined;
-	}
-}
-
-/**
  * Renews the session for one request; other requests of the execution wait until it is done:
  *  1. a usable session stored meanwhile by another execution or worker is taken, without a login;
  *  2. otherwise the request is sent with the session emptied, so n8n logs in first (preAuthentication);
  *  3. a token refused right after that login (the VSA may end a user's earlier tokens when another worker logs in)
- *     is replaced by the stored one once more when that differs; else no further request is made.
+ *     is replaced by the one that worker stores (read again for up to 1.75 s); else no further request is made.
  */
 async function sendAsLogin(
 	ctx: RequestContext,
@@ -183,8 +169,13 @@ async function sendAsLogin(
 ): Promise<RawResponse> {
 	let release!: () => void;
 	gate.login = new Promise<void>((resolve) => (release = resolve));
-	const adopt = async (replacing: string): Promise<RawResponse | undefined> => {
-		const stored = replacing ? await storedCredentials(ctx, replacing) : undefined;
+	/** a usable token stored meanwhile by another execution or worker, instead of `replacing` */
+	const adopt = async (replacing: string, wait: boolean): Promise<RawResponse | undefined> => {
+		const usable = (c: ICredentialDataDecryptedObject) => {
+			const session = parseSession(c.session);
+			return c.session !== replacing && !!session && !sessionExpiring(session);
+		};
+		const stored = replacing ? await storedCredential(ctx, CREDENTIAL, usable, wait) : undefined;
 		if (!stored) return undefined;
 		rememberCredentials(ctx, CREDENTIAL, stored);
 		gate.generation++;
@@ -193,7 +184,7 @@ async function sendAsLogin(
 	};
 	try {
 		const replacing = String(credentials.session ?? '');
-		const taken = await adopt(replacing);
+		const taken = await adopt(replacing, false);
 		if (taken) return taken;
 		// the empty session makes n8n log in; REPLACED_SESSION tells the login which session this one replaces, so
 		// it is not handed the same (refused or expiring) token again (nodes/shared/login.ts)
@@ -203,7 +194,7 @@ async function sendAsLogin(
 		rememberCredentials(ctx, CREDENTIAL, fresh);
 		gate.generation++;
 		if (!sessionRefused(res)) return res;
-		const again = await adopt(String(fresh.session ?? ''));
+		const again = await adopt(String(fresh.session ?? ''), true);
 		if (again) return again;
 		gate.authFailure = `${VSA} refused the session token it had just issued (HTTP ${res.statusCode}${
 			responseCodeOf(res.body) !== undefined ? `, ResponseCode ${responseCodeOf(res.body)}` : ''
