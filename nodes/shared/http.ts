@@ -231,7 +231,7 @@ type CredentialOption = NonNullable<Awaited<ReturnType<typeof credentialOptions>
  * appliance that ends a user's earlier sessions at each login, another worker's login has just ended it, and that
  * worker stores its session moments later.
  */
-const STORED_WAITS_MS = [250, 500, 1000];
+const STORED_WAITS_MS = [250, 500, 1000, 1000, 2000];
 
 /**
  * The credential as stored now (n8n reads its database on each getCredentials), when `isNew` accepts it: another
@@ -267,7 +267,7 @@ export async function storedCredential(
  *  2. otherwise the request is sent with the credential's session emptied, so n8n runs the credential's
  *     preAuthentication first (one login per process at a time: nodes/shared/login.ts) and stores the new session;
  *  3. a session refused right after that login (the appliance may end a user's earlier sessions when another
- *     worker logs in) is replaced by the one that worker stores (read again for up to 1.75 s); else the request
+ *     worker logs in) is replaced by the one that worker stores (read again for up to 4.75 s); else the request
  *     fails.
  * At most one login per request; any other status is thrown like n8n throws it, so retries and messages are
  * unchanged.
@@ -301,7 +301,7 @@ async function sendWithSession(
 	let adoptions = 0;
 	/** the session refused, still to be renewed (set after a refusal right after a login: no need to resend) */
 	let refused: { session: string; res: IN8nHttpFullResponse } | undefined;
-	for (let round = 0; round < 8; round++) {
+	for (let round = 0; round < 12; round++) {
 		if (!refused) {
 			if (gate.renewal) await gate.renewal;
 			if (gate.refused) throw gate.refused;
@@ -318,7 +318,7 @@ async function sendWithSession(
 		gate.renewal = new Promise<void>((resolve) => (release = resolve));
 		try {
 			const before = refused.session;
-			const stored = adoptions < 2 ? await storedCredential(this, credentialType, (c) => !!c.session && c.session !== before, logins > 0) : undefined;
+			const stored = adoptions < 3 ? await storedCredential(this, credentialType, (c) => !!c.session && c.session !== before, logins > 0) : undefined;
 			if (stored) {
 				adoptions++;
 				data.session = stored.session;
