@@ -680,7 +680,8 @@ export async function linkPackage(userFolder, packageDir = PACKAGE_ROOT, { line 
 	return link;
 }
 
-async function restJson(baseUrl, method, p, { body, cookie } = {}) {
+/** A REST call to n8n with the auth cookie and the browser-id header 2.x binds the cookie to. */
+export async function restJson(baseUrl, method, p, { body, cookie } = {}) {
 	const res = await fetch(baseUrl.replace(/\/$/, '') + p, {
 		method,
 		headers: {
