@@ -159,7 +159,7 @@ async function rawSend(
  *  1. a usable session stored meanwhile by another execution or worker is taken, without a login;
  *  2. otherwise the request is sent with the session emptied, so n8n logs in first (preAuthentication);
  *  3. a token refused right after that login (the VSA may end a user's earlier tokens when another worker logs in)
- *     is replaced by the one that worker stores (read again for up to 1.75 s); else no further request is made.
+ *     is replaced by the one that worker stores (read again for up to 4.75 s); else no further request is made.
  */
 async function sendAsLogin(
 	ctx: RequestContext,
