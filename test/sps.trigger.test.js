@@ -5,7 +5,7 @@
  * the cursor; new alerts on recent sessions; health threshold crossings (once per crossing, optional recovery,
  * both value scales).
  */
-const { Engine, assertNoSecrets } = require('./harness');
+const { Engine, assertNoSecrets, nodeTypesMap } = require('./harness');
 const { startSpsFixture } = require('./sim/sps');
 
 const CRED = 'safeguardSpsApi';
@@ -20,6 +20,7 @@ const poll = async (engine, params, mode = 'trigger') => {
 	return r;
 };
 const stateOf = (engine, event) => engine.staticData['node:Trigger']?.[event];
+const propertiesOf = (node) => nodeTypesMap[`n8n-nodes-it-appliances.${node}`].description.properties;
 
 beforeAll(async () => {
 	f = await startSpsFixture({ sessions: 0 });
@@ -104,6 +105,22 @@ describe('New Recorded Session', () => {
 		const r = await poll(engine, p);
 		expect(r.items).toEqual(fresh.map((s) => ({ key: s.key, href: `/api/audit/sessions/${s.key}`, protocol: s.body.protocol, user: { name: s.body.user.name } })));
 		expect(f.sim.requests.length - mark).toBe(1);
+	});
+
+	test('A4: Selected Fields with the default field list (the same as the action’s) say when and who', async () => {
+		const { DEFAULT_FIELDS } = require('../dist/nodes/SafeguardSps/actions/auditSession/search.operation.js');
+		const fieldsDefault = (node) => propertiesOf(node).find((p) => p.name === 'fields').default;
+		expect(fieldsDefault('safeguardSpsTrigger')).toBe(DEFAULT_FIELDS);
+		expect(fieldsDefault('safeguardSps')).toBe(DEFAULT_FIELDS);
+		const engine = new Engine({ [CRED]: f.password() });
+		const p = { ...params, sessionData: 'fields' };
+		expect((await poll(engine, p)).result).toBeNull();
+		f.sim.clock.advance(MIN);
+		const fresh = f.sim.addSessions(2, { startMs: f.sim.clock.now() - 10_000, stepMs: 1000 });
+		const r = await poll(engine, p);
+		expect(r.items.map((i) => [i.key, i.start_time, i.creation_time, i.user])).toEqual(
+			fresh.map((s) => [s.key, s.body.start_time, s.body.creation_time, { name: s.body.user.name, server_username: s.body.user.server_username, ...(s.body.user.gateway_username ? { gateway_username: s.body.user.gateway_username } : {}) }]),
+		);
 	});
 
 	test('a query limits the watched sessions', async () => {

@@ -76,6 +76,104 @@ function setPath(obj, dotted, value) {
 	cur[parts[parts.length - 1]] = value;
 }
 
+/**
+ * The `q` search expression: `field:value` terms joined by AND / OR (AND binds tighter), parentheses, values
+ * optionally in double quotes; a term matches when the session field equals the value (case-insensitive; an array
+ * field when one element does; booleans as true/false). One Identity's Power BI connector joins its filters as
+ * `field:value AND field:value`. Returns { test(body) } or { error }.
+ */
+function parseQuery(text) {
+	let pos = 0;
+	const rest = () => text.slice(pos);
+	const skip = () => {
+		while (pos < text.length && /\s/.test(text[pos])) pos++;
+	};
+	const keyword = (word) => {
+		const m = new RegExp(`^\\s+${word}\\s+`).exec(rest());
+		if (!m) return false;
+		pos += m[0].length;
+		return true;
+	};
+	let depth = 0;
+	function term() {
+		skip();
+		if (text[pos] === '(') {
+			pos++;
+			depth++;
+			const inner = or();
+			skip();
+			if (text[pos] !== ')') throw new Error('Unbalanced parenthesis');
+			pos++;
+			depth--;
+			return inner;
+		}
+		const m = /^([a-z_][a-z0-9_.]*):/i.exec(rest());
+		if (!m) throw new Error('Expected field:value terms joined by AND or OR');
+		pos += m[0].length;
+		// the value runs to the next AND/OR (or, inside parentheses, to the closing one)
+		const stop = new RegExp(depth ? '\\s+(AND|OR)\\s+|\\)' : '\\s+(AND|OR)\\s+').exec(rest());
+		const raw = stop ? rest().slice(0, stop.index) : rest();
+		pos += raw.length;
+		const value = raw.trim().replace(/^"|"$/g, '').toLowerCase();
+		if (!value) throw new Error(`No value for ${m[1]}`);
+		const field = m[1];
+		return (body) => {
+			const v = getPath(body, field);
+			const values = Array.isArray(v) ? v : [v];
+			return values.some((x) => x !== undefined && x !== null && String(x).toLowerCase() === value);
+		};
+	}
+	function and() {
+		let left = term();
+		while (keyword('AND')) {
+			const l = left;
+			const r = term();
+			left = (b) => l(b) && r(b);
+		}
+		return left;
+	}
+	function or() {
+		let left = and();
+		while (keyword('OR')) {
+			const l = left;
+			const r = and();
+			left = (b) => l(b) || r(b);
+		}
+		return left;
+	}
+	try {
+		const test = or();
+		skip();
+		if (pos < text.length) throw new Error(`Unexpected "${rest().slice(0, 20)}"`);
+		return { test };
+	} catch (error) {
+		return { error: error.message };
+	}
+}
+
+/**
+ * The order SPS lists sessions in. `sort` is the parameter One Identity's Power BI connector sends
+ * (`sort=-start_time`): a session field, `-` for descending.
+ * READING: without `sort` SPS lists the newest sessions first (start time descending, as its search interface does);
+ * equal values keep the order in which the sessions were recorded. `sortIgnored` models an SPS that ignores `sort`.
+ */
+function ordered(list, sortParam, sortIgnored) {
+	const spec = !sortParam || sortIgnored ? '-start_time' : String(sortParam).trim();
+	const desc = spec.startsWith('-');
+	const field = spec.replace(/^[-+]/, '');
+	const valueOf = (s) => (field === 'start_time' ? s.startMs : getPath(s.body, field));
+	return list
+		.map((s) => ({ s, v: valueOf(s) }))
+		.sort((a, b) => {
+			if (a.v === b.v || (a.v == null && b.v == null)) return desc ? b.s.seq - a.s.seq : a.s.seq - b.s.seq;
+			if (a.v == null) return 1;
+			if (b.v == null) return -1;
+			const c = a.v < b.v ? -1 : 1;
+			return desc ? -c : c;
+		})
+		.map((x) => x.s);
+}
+
 function errorBody(code, details = {}, href) {
 	const body = { error: { code, details } };
 	if (href) body.meta = { href, parent: href.replace(/\/[^/]*$/, '') || '/api' };
@@ -312,6 +410,8 @@ function createSpsSim(options = {}) {
 
 	// ---- audit data ------------------------------------------------------------------------------------------
 	let sessionSeq = 0;
+	/** READING 'doc-6.0': a session body with only the keys of the REST reference's 6.x sample (see makeAuditSession) */
+	const docReading = options.sessionSchema === 'doc-6.0';
 	const baseTime = options.sessionsStart ?? Date.parse('2026-01-05T08:00:00.000Z');
 
 	function makeAuditSession(startMs, extra = {}) {
@@ -321,37 +421,63 @@ function createSpsSim(options = {}) {
 		const protocol = i % 5 === 0 ? 'RDP' : 'SSH';
 		const active = extra.active ?? false;
 		const duration = 30 + (i % 600);
+		// The session schema of One Identity's own Power BI connector for SPS 7.3–8.2 (OneIdentity/SafeguardPowerBI,
+		// SafeguardSessions/Src/Modules/Schema/Definitions/Sessions.pqm and its sample answers): creation_time AND
+		// start_time, user {id, name, server_username: [...], gateway_username?}, server {...}, verdict. The REST
+		// reference's sample (6.0–6.9) is cut off alphabetically after `recording`; options.sessionSchema = 'doc-6.0'
+		// serves exactly the keys visible there (no start_time, user, server or verdict): see docReading below.
+		const userName = `user${i % 37}`;
 		const body = {
 			active,
 			alerts: { href: `/api/audit/sessions/${key}/alerts` },
-			events: { href: `/api/audit/sessions/${key}/events` },
+			analytics: { interesting_events: [], scripted: false, similar_sessions: [], tags: [] },
 			channels: { href: `/api/audit/sessions/${key}/channels` },
 			client: { ip: `10.9.${(i >> 8) & 255}.${i & 255}`, name: `ws-${i}`, port: 40000 + (i % 20000) },
 			creation_time: iso(startMs + 150),
-			start_time: iso(startMs),
-			end_time: active ? null : iso(startMs + duration * 1000),
 			duration: active ? null : duration,
+			end_time: active ? null : iso(startMs + duration * 1000),
+			events: { href: `/api/audit/sessions/${key}/events` },
+			hidden: false,
+			indexing: { href: `/api/audit/sessions/${key}/indexing` },
 			node_id: 'sps-node-1',
 			origin: 'RECORDING',
+			phantom: false,
 			protocol,
-			user: { name: `user${i % 37}` },
 			recording: {
 				archived: false,
 				auth_method: 'password',
+				channel_policy: protocol === 'SSH' ? 'shell-only' : 'rdp-all',
+				command_extracted: protocol === 'SSH',
 				connection_policy: protocol === 'SSH' ? 'ssh-prod' : 'rdp-prod',
 				connection_policy_id: '8348340645707e2575e3c6',
-				session_id: `svc/${sessionKey(`svc-${i}`)}/${protocol.toLowerCase()}-prod:${i}`,
+				content_reference_id: i,
+				has_accepted_channel: true,
 				index_status: 'INDEXED',
-				target: { ip: `10.1.${(i >> 8) & 255}.${i & 255}`, name: `srv-${i % 50}`, port: protocol === 'SSH' ? 22 : 3389 },
 				server_local: { ip: '10.1.0.254', name: 'sps', port: 40000 + i },
+				session_id: `svc/${sessionKey(`svc-${i}`)}/${protocol.toLowerCase()}-prod:${i}`,
+				target: { ip: `10.1.${(i >> 8) & 255}.${i & 255}`, name: `srv-${i % 50}`, port: protocol === 'SSH' ? 22 : 3389 },
+				verdict: 'ACCEPT',
 			},
-			psm: { target: { address: `10.1.${(i >> 8) & 255}.${i & 255}`, port: protocol === 'SSH' ? 22 : 3389 } },
+			server: { address: `10.1.${(i >> 8) & 255}.${i & 255}`, id: `srv-${i % 50}`, ip: `10.1.${(i >> 8) & 255}.${i & 255}`, name: `srv-${i % 50}`, port: protocol === 'SSH' ? 22 : 3389 },
+			start_time: iso(startMs),
+			user: {
+				id: userName,
+				name: userName,
+				server_username: [i % 3 === 0 ? 'root' : userName],
+				// gateway authentication (the person behind a shared server account) only on some connections
+				...(protocol === 'RDP' ? { gateway_username: userName } : {}),
+			},
+			verdict: 'ACCEPT',
 			...(extra.body ?? {}),
 		};
-		const s = { key, body };
-		// keep sorted by start time
+		if (docReading) {
+			for (const k of ['server', 'start_time', 'user', 'verdict']) delete body[k];
+			delete body.recording.verdict;
+		}
+		const s = { key, body, startMs, seq: i };
+		// kept sorted by start time (the order SPS lists in is computed per request: see ordered())
 		let at = state.audit.length;
-		while (at > 0 && state.audit[at - 1].body.start_time > body.start_time) at--;
+		while (at > 0 && state.audit[at - 1].startMs > startMs) at--;
 		state.audit.splice(at, 0, s);
 		const alertEvery = options.alertEvery ?? 7;
 		if (alertEvery && i % alertEvery === 0 && !extra.noAlerts) {
@@ -798,7 +924,7 @@ function createSpsSim(options = {}) {
 		const { method, path, query, send } = ctx;
 		if (method !== 'GET') return send(405, errorBody('MethodNotAllowed', { path, method }, path));
 		const rest = path.slice('/api/audit/sessions'.length).split('/').filter(Boolean);
-		const paging = (list, href) => {
+		const paging = (list, href, matchCount = list.length) => {
 			let limit = Number(query.get('limit') ?? AUDIT_MAX_LIMIT);
 			let offset = Number(query.get('offset') ?? 0);
 			if (!Number.isInteger(limit) || limit < 0) return { error: errorBody('InvalidParameter', { parameter: 'limit', message: 'limit must be a non-negative integer' }, href) };
@@ -823,7 +949,7 @@ function createSpsSim(options = {}) {
 					first: q(0),
 					last: q(Math.max(0, Math.floor((reachable - 1) / Math.max(limit, 1)) * limit)),
 					limit,
-					match_count: list.length,
+					match_count: matchCount,
 					next: hasNext ? q(offset + limit) : null,
 					offset,
 					previous: offset > 0 ? q(Math.max(0, offset - limit)) : null,
@@ -833,30 +959,34 @@ function createSpsSim(options = {}) {
 		};
 
 		if (rest.length === 0) {
-			let list = state.audit;
+			// READING: hidden sessions (body.hidden) are neither listed nor counted; options.countHidden models the
+			// other reading (counted in match_count, never served), i.e. SPS serving fewer than its match_count.
+			let list = state.audit.filter((s) => !s.body.hidden);
+			let hiddenMatches = options.countHidden ? state.audit.filter((s) => s.body.hidden) : [];
 			const start = query.get('start');
 			const end = query.get('end');
 			for (const [name, v] of [['start', start], ['end', end]]) {
 				if (v && Number.isNaN(Date.parse(v))) return send(400, errorBody('InvalidParameter', { parameter: name, message: 'Expected an ISO 8601 date' }, path));
 			}
-			// READING: `start`/`end` are the parameter names and filter on the session start time (unverified).
-			if (start) list = list.filter((s) => Date.parse(s.body.start_time) >= Date.parse(start));
-			if (end) list = list.filter((s) => Date.parse(s.body.start_time) < Date.parse(end));
+			// `start`/`end` are the names One Identity's Power BI connector sends (its from/to inputs, ISO 8601).
+			// READING: both filter on the session start time (start inclusive, end exclusive).
+			const inWindow = (s) => (!start || s.startMs >= Date.parse(start)) && (!end || s.startMs < Date.parse(end));
+			list = list.filter(inWindow);
+			hiddenMatches = hiddenMatches.filter(inWindow);
 			const qText = query.get('q');
 			if (qText !== null) {
-				if (!qText.trim()) list = []; // "?q empty ⇒ empty items" (documented)
-				else {
-					const terms = qText.split(/\s+AND\s+/);
-					const parsed = [];
-					for (const t of terms) {
-						const m = /^([a-z_.]+):(.+)$/i.exec(t.trim());
-						if (!m) return send(400, errorBody('InvalidQuery', { q: qText, message: 'Expected field:value terms joined by AND' }, path));
-						parsed.push([m[1], m[2].replace(/^"|"$/g, '')]);
-					}
-					list = list.filter((s) => parsed.every(([f, v]) => String(getPath(s.body, f)).toLowerCase() === v.toLowerCase()));
+				if (!qText.trim()) {
+					list = []; // "?q empty ⇒ empty items" (documented)
+					hiddenMatches = [];
+				} else {
+					const matcher = parseQuery(qText);
+					if (matcher.error) return send(400, errorBody('InvalidQuery', { q: qText, message: matcher.error }, path));
+					list = list.filter((s) => matcher.test(s.body));
+					hiddenMatches = hiddenMatches.filter((s) => matcher.test(s.body));
 				}
 			}
-			const r = paging(list, path);
+			list = ordered(list, query.get('sort'), options.sortIgnored === true);
+			const r = paging(list, path, list.length + hiddenMatches.length);
 			if (r.error) return send(400, r.error);
 			// options.fieldsSupported=false models the other reading: `fields` accepted but items stay key + href
 			const fields = options.fieldsSupported === false ? [] : (query.get('fields') ?? '').split(',').map((f) => f.trim()).filter(Boolean);
@@ -922,6 +1052,32 @@ function createSpsSim(options = {}) {
 			list.push(a);
 			state.alerts.set(key, list);
 			return a;
+		},
+		/** keys in the order SPS lists them (options: sort as the `sort` parameter, hidden sessions left out) */
+		listed({ sort } = {}) {
+			return ordered(state.audit.filter((s) => !s.body.hidden), sort, options.sortIgnored === true).map((s) => s.key);
+		},
+		/** deletes sessions (SPS's cleanup of old audit data, or an administrator), with their alerts and events */
+		deleteSessions(keys) {
+			const gone = new Set(keys);
+			state.audit = state.audit.filter((s) => !gone.has(s.key));
+			for (const k of gone) {
+				state.alerts.delete(k);
+				state.events.delete(k);
+			}
+		},
+		/** hides sessions from searches (body.hidden = true) */
+		hideSessions(keys) {
+			const hide = new Set(keys);
+			for (const s of state.audit) if (hide.has(s.key)) s.body.hidden = true;
+		},
+		/** a running session ends now (or at `atMs`) */
+		endSession(key, atMs = clock.now()) {
+			const s = state.audit.find((x) => x.key === key);
+			s.body.active = false;
+			s.body.end_time = iso(atMs);
+			s.body.duration = Math.round((atMs - s.startMs) / 1000);
+			return s;
 		},
 		setHealth(values) {
 			Object.assign(state.health, values);

@@ -18,6 +18,12 @@ import { flatten, spsRequest } from '../transport/request';
 
 const MINUTE = 60_000;
 
+/**
+ * Polls list sessions oldest first (by start time), so new sessions are emitted in the order they started; sessions
+ * recorded during a poll enter after the read position and move nothing.
+ */
+const POLL_SORT = 'start_time';
+
 type Emit = INodeExecutionData[][] | null;
 
 function iso(ms: number): string {
@@ -58,7 +64,7 @@ async function sessionBodies(this: IPollFunctions, entries: IDataObject[], o: Se
 /** New recorded sessions: sessions that started at or after (previous SPS time − overlap), not seen before. */
 export async function pollNewSessions(this: IPollFunctions, state: IDataObject, o: SessionPollOptions, manual: boolean): Promise<Emit> {
 	const overlap = Math.max(0, o.overlapMinutes) * MINUTE;
-	const qs: IDataObject = {};
+	const qs: IDataObject = { sort: POLL_SORT };
 	if (o.query) qs.q = o.query;
 	if (o.sessionData === 'fields' && o.fields.trim()) qs.fields = o.fields.replace(/\s+/g, '');
 	const cursor = typeof state.cursor === 'number' ? state.cursor : undefined;
