@@ -307,44 +307,51 @@ function renderRefs(value) {
 /**
  * Validates a PUT body against the stored one (same fields, same kinds; references as key strings) and returns
  * { body } in storage form or { error: { code, details } }.
+ * READING: SPS answers a body that does not match the object's schema with 400 SyntacticError whose `details` carry
+ * EVERY problem at once: `missing_fields` and `unknown_fields` (lists of dotted paths) and `invalid_types` (a list
+ * of { path, expected }). The names are unverified; the node quotes every list inside `details` whatever its name.
  */
-function acceptBody(current, incoming, path = '') {
-	if (current && typeof current === 'object' && !Array.isArray(current) && typeof current.$ref === 'string') {
-		if (typeof incoming !== 'string') {
-			return {
-				error: {
-					code: 'SyntacticError',
-					details: { path: path || '/', message: 'A reference must be written as the key string of the referenced object' },
-				},
-			};
+function acceptBody(current, incoming) {
+	const problems = { missing_fields: [], unknown_fields: [], invalid_types: [] };
+	const kind = (v) => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
+	const walk = (cur, inc, path) => {
+		const at = path || '/';
+		if (cur && typeof cur === 'object' && !Array.isArray(cur) && typeof cur.$ref === 'string') {
+			if (typeof inc !== 'string') {
+				problems.invalid_types.push({ path: at, expected: 'the key string of the referenced object' });
+				return undefined;
+			}
+			return { $ref: `${cur.$ref.replace(/\/[^/]*$/, '')}/${inc}` };
 		}
-		const base = current.$ref.replace(/\/[^/]*$/, '');
-		return { body: { $ref: `${base}/${incoming}` } };
-	}
-	if (current && typeof current === 'object' && !Array.isArray(current)) {
-		if (!incoming || typeof incoming !== 'object' || Array.isArray(incoming)) {
-			return { error: { code: 'SyntacticError', details: { path: path || '/', message: 'Expected an object' } } };
+		if (cur && typeof cur === 'object' && !Array.isArray(cur)) {
+			if (!inc || typeof inc !== 'object' || Array.isArray(inc)) {
+				problems.invalid_types.push({ path: at, expected: 'an object' });
+				return undefined;
+			}
+			const out = {};
+			for (const k of Object.keys(inc)) if (!(k in cur)) problems.unknown_fields.push(path ? `${path}.${k}` : k);
+			for (const [k, v] of Object.entries(cur)) {
+				if (!(k in inc)) problems.missing_fields.push(path ? `${path}.${k}` : k);
+				else out[k] = walk(v, inc[k], path ? `${path}.${k}` : k);
+			}
+			return out;
 		}
-		for (const k of Object.keys(incoming)) {
-			if (!(k in current)) return { error: { code: 'SyntacticError', details: { path: path ? `${path}.${k}` : k, message: 'Unknown field' } } };
+		if (Array.isArray(cur)) {
+			if (!Array.isArray(inc)) problems.invalid_types.push({ path: at, expected: 'a list' });
+			return clone(inc);
 		}
-		const out = {};
-		for (const [k, v] of Object.entries(current)) {
-			if (!(k in incoming)) return { error: { code: 'SyntacticError', details: { path: path ? `${path}.${k}` : k, message: 'Missing field' } } };
-			const r = acceptBody(v, incoming[k], path ? `${path}.${k}` : k);
-			if (r.error) return r;
-			out[k] = r.body;
+		// scalars keep their JSON type (a null stored value accepts anything)
+		if (cur !== null && cur !== undefined && (inc === null || typeof inc !== typeof cur)) {
+			problems.invalid_types.push({ path: at, expected: kind(cur) });
 		}
-		return { body: out };
-	}
-	if (Array.isArray(current)) {
-		if (!Array.isArray(incoming)) return { error: { code: 'SyntacticError', details: { path, message: 'Expected a list' } } };
-		return { body: clone(incoming) };
-	}
-	if (incoming && typeof incoming === 'object') {
-		return { error: { code: 'SyntacticError', details: { path, message: 'Expected a scalar value' } } };
-	}
-	return { body: incoming };
+		return inc;
+	};
+	const body = walk(current, incoming, '');
+	const count = problems.missing_fields.length + problems.unknown_fields.length + problems.invalid_types.length;
+	if (!count) return { body };
+	const details = { message: 'The body does not match the schema of this object' };
+	for (const [k, list] of Object.entries(problems)) if (list.length) details[k] = list;
+	return { error: { code: 'SyntacticError', details } };
 }
 
 function cloneTree(node) {
