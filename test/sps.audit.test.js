@@ -435,6 +435,53 @@ describe('session details, alerts, events, termination, system', () => {
 	});
 });
 
+describe('D12: Get Info without the firmware privilege; Get Current User without the CSRF token', () => {
+	test.each([
+		[403, "this user's group may not read them"],
+		[404, 'this SPS does not offer /api/firmware/slots'],
+	])('firmware slots answered HTTP %i: the info is returned and the output says what was left out', async (status, why) => {
+		const g = await startSpsFixture({ sessions: 0, firmwareSlotsStatus: status });
+		try {
+			const r = keep(await new Engine({ [CRED]: g.password() }).runNode(NODE, CRED, { resource: 'system', operation: 'getInfo', includeFirmware: true }));
+			expect(r.error).toBeUndefined();
+			expect(r.items).toHaveLength(1);
+			expect(r.items[0]).toMatchObject({ firmware_version: '7.5.1', hostname: 'sps' });
+			expect(r.items[0].firmwareSlots).toBeUndefined();
+			const warning = `Firmware slots left out: SPS answered HTTP ${status} (${why}). The rest of the appliance info is complete; turn off "Include Firmware Slots" to skip the request.`;
+			expect(r.items[0]._warning).toBe(warning);
+			expect(r.run.data.resultData.runData.Node[0].hints).toEqual([{ message: warning, type: 'warning', location: 'outputPane' }]);
+		} finally {
+			await g.sim.stop();
+		}
+	});
+
+	test('other failures of the firmware read still fail the operation', async () => {
+		const g = await startSpsFixture({ sessions: 0 });
+		try {
+			g.sim.faults.add({ method: 'GET', path: '/api/firmware/slots', status: 500, times: 10, body: { error: { code: 'InternalError', details: { message: 'boom' } } } });
+			const r = keep(await new Engine({ [CRED]: g.password() }).runNode(NODE, CRED, { resource: 'system', operation: 'getInfo', includeFirmware: true }));
+			expect(r.error.message).toContain('boom');
+		} finally {
+			await g.sim.stop();
+		}
+	});
+
+	test('Get Current User drops the login session’s CSRF token (x_token); nothing secret-like is left', async () => {
+		const g = await startSpsFixture({ sessions: 0 });
+		try {
+			const engine = new Engine({ [CRED]: g.password() });
+			const r = keep(await engine.runNode(NODE, CRED, { resource: 'system', operation: 'getCurrentUser' }));
+			expect(r.error).toBeUndefined();
+			const session = g.sim.state.sessions.get(engine.store[CRED].session);
+			expect(session.xToken).toEqual(expect.any(String));
+			expect(Object.keys(r.items[0]).sort()).toEqual(['endpoints', 'login_method', 'user']);
+			assertNoSecrets([session.xToken, session.id, 'Admin-Passw0rd!'], r.items);
+		} finally {
+			await g.sim.stop();
+		}
+	});
+});
+
 describe('A4: Selected Fields by default say when and who', () => {
 	test.each([
 		['the session schema of SPS 7.3–8.2 (One Identity’s Power BI connector)', undefined],

@@ -661,6 +661,9 @@ function createSpsSim(options = {}) {
 				endpoints: [{ methods: ['DELETE', 'GET', 'POST', 'PUT'], url: '/api' }],
 				login_method: lm ? { ...lm } : { name: 'apikey', authentication: 'local', credential: 'password' },
 				...(user?.groups ? { groups: user.groups } : {}),
+				// READING: the CSRF token of this login session, which SPS ≥ 7.5 wants back as X-Token from browsers
+				// ("the user/info token value", safeguard-ps); the field name x_token is unverified
+				...(p.kind === 'session' ? { x_token: p.session.xToken } : {}),
 				meta: meta('/api/user_info'),
 			});
 		}
@@ -685,6 +688,9 @@ function createSpsSim(options = {}) {
 		}
 
 		if (path === '/api/firmware/slots' && method === 'GET') {
+			// options.firmwareSlotsStatus: 403 (the user's group lacks the privilege) or 404 (an SPS without the endpoint)
+			if (options.firmwareSlotsStatus === 403) return reply(403, errorBody('Unauthorized', { path, message: 'Access denied' }, path));
+			if (options.firmwareSlotsStatus === 404) return reply(404, errorBody('NotFound', { path, message: 'The requested resource was not found' }, path));
 			return reply(200, {
 				items: [
 					{ key: '0', body: { active: true, version: firmwareVersion }, meta: { href: '/api/firmware/slots/0' } },
