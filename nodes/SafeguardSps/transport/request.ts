@@ -193,7 +193,6 @@ export async function spsRequest(this: RequestContext, call: SpsCall): Promise<I
 		url: `/${path}`,
 		json: true,
 		headers: {},
-		timeout: 120_000,
 	};
 	if (call.qs && Object.keys(call.qs).length) options.qs = call.qs;
 	if (call.method === 'POST' || call.method === 'PUT') {
