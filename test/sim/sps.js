@@ -15,12 +15,16 @@
  *  - the ≥7.5 X-Token rule: POST/PUT/DELETE with a browser-like User-Agent and no X-Token → 403;
  *  - 411 on POST/PUT without Content-Length;
  *  - transactions: one per login session, the configuration lock belongs to the session that opened it,
- *    commit/rollback, changes list; PUT replaces whole objects (missing/unknown fields → 400), references must be
- *    written as key strings;
+ *    commit/rollback, changes list; PUT replaces whole objects (missing, unknown and wrongly typed fields → ONE 400
+ *    listing them all), references must be written as key strings;
  *  - API keys: created/deleted inside a transaction, valid only after commit; the token is shown once;
  *  - /api/audit/sessions: limit ≤ 500 (larger silently 500), offset paging, 10 000 result cap (offset > 10 000
- *    ignored, as documented), q / fields / start / end;
- *  - alerts and events per session; DELETE /api/active-sessions?id=… with the documented error codes.
+ *    ignored, as documented), q (AND/OR/parentheses) / fields / start / end / sort, newest first by default; the
+ *    list changes between requests as a test says (addSessions, deleteSessions, hideSessions, endSession);
+ *  - session bodies in the schema of One Identity's Power BI connector (start_time, creation_time, user.*), or of
+ *    the REST reference's 6.x sample (sessionSchema: 'doc-6.0');
+ *  - alerts and events per session; DELETE /api/active-sessions?id=… with the documented error codes;
+ *  - /api/user_info with the session's CSRF token (x_token); /api/firmware/slots refused (firmwareSlotsStatus).
  */
 const crypto = require('node:crypto');
 const { createSimServer, createClock } = require('./common');

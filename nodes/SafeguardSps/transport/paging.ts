@@ -88,7 +88,8 @@ export async function pageAuditList(
 			operation,
 			itemIndex,
 			returnFullResponse: full,
-			concurrent: options.concurrent === true || concurrency > 1,
+			// pages read at once share one renewal of a refused session; the first page of a read is alone in flight
+			concurrent: options.concurrent === true || (concurrency > 1 && !first),
 		})) as IDataObject;
 		let res = answer as ListResponse;
 		if (full) {
