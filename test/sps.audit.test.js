@@ -19,6 +19,13 @@ const keep = (r) => {
 const search = (extra = {}) => ({ resource: 'auditSession', operation: 'search', query: '', sessionData: 'key', returnAll: false, limit: 50, ...extra });
 const pages = (sim, mark) => sim.requests.slice(mark).filter((q) => q.path === '/api/audit/sessions');
 const session = (sim, key) => sim.state.audit.find((s) => s.key === key);
+/** The warning of a run: `_warning` on the first item, which must also be the only execution hint. */
+function warningOf(r) {
+	const hints = r.run.data.resultData.runData.Node[0].hints ?? [];
+	const warning = r.items[0]?._warning;
+	expect(hints).toEqual(warning === undefined ? [] : [{ message: warning, type: 'warning', location: 'outputPane' }]);
+	return warning;
+}
 
 describe('search paging (2,500 sessions)', () => {
 	let f;
@@ -52,7 +59,7 @@ describe('search paging (2,500 sessions)', () => {
 		expect(new Set(r.items.map((i) => i.key)).size).toBe(limit);
 		expect(r.items.map((i) => i.key)).toEqual(f.sim.listed().slice(0, limit));
 		expect(r.items[0]).toEqual({ key: r.items[0].key, href: `/api/audit/sessions/${r.items[0].key}` });
-		expect(r.items[0]._warning).toBeUndefined();
+		expect(warningOf(r)).toBeUndefined();
 	});
 
 	test('Return All → 2,500 in 6 requests (500 + 4 × 499 new + the end), no warning', async () => {
@@ -61,7 +68,7 @@ describe('search paging (2,500 sessions)', () => {
 		expect(r.items).toHaveLength(2500);
 		expect(new Set(r.items.map((i) => i.key)).size).toBe(2500);
 		expect(pages(f.sim, mark)).toHaveLength(6);
-		expect(r.run.data.resultData.runData.Node[0].hints ?? []).toEqual([]);
+		expect(warningOf(r)).toBeUndefined();
 	});
 
 	test('query, dates and extra parameters are passed; an empty result is no items', async () => {
@@ -238,7 +245,7 @@ describe('Return All while SPS records, deletes and hides sessions between pages
 		expect(res.missing).toEqual([]);
 		expect(res.dupes).toBe(0);
 		expect(res.strangers).toEqual([]);
-		expect(res.r.items[0]._warning).toBeUndefined();
+		expect(warningOf(res.r)).toBeUndefined();
 		console.log(`[request count] Return All of 2,520 sessions while 30 were deleted/hidden and 25 recorded: ${res.requests} list requests, ${res.keys.length} returned`);
 	});
 
@@ -295,15 +302,14 @@ describe('fewer sessions served than SPS counted (A3)', () => {
 		expect(r.items).toHaveLength(1150);
 		const warning =
 			'SPS reported 1,200 matching sessions (match_count) but served only 1,150. Some sessions it counts are not listed (e.g. hidden sessions, or search restrictions of this user), or they were deleted while the list was read: run it again, or check the search in the SPS web interface.';
-		expect(r.items[0]._warning).toBe(warning);
-		expect(r.run.data.resultData.runData.Node[0].hints).toEqual([{ message: warning, type: 'warning', location: 'outputPane' }]);
+		expect(warningOf(r)).toBe(warning);
 	});
 
 	test('a Limit that SPS served in full is not a shortfall', async () => {
 		const engine = new Engine({ [CRED]: g.password() });
 		const r = keep(await engine.runNode(NODE, CRED, search({ limit: 600 })));
 		expect(r.items).toHaveLength(600);
-		expect(r.items[0]._warning).toBeUndefined();
+		expect(warningOf(r)).toBeUndefined();
 	});
 });
 
@@ -328,16 +334,15 @@ describe('the 10,000-result cap', () => {
 		expect(Math.max(...reqs.map((q) => Number(q.query.offset) + Number(q.query.limit)))).toBe(AUDIT_CAP);
 		const warning =
 			'SPS matched 10,300 sessions (match_count) but serves only the first 10,000 of a search; 10,000 were returned. Narrow the search (dates or query) to reach the rest.';
-		expect(r.items[0]._warning).toBe(warning);
+		expect(warningOf(r)).toBe(warning);
 		expect(r.items[1]._warning).toBeUndefined();
-		expect(r.run.data.resultData.runData.Node[0].hints).toEqual([{ message: warning, type: 'warning', location: 'outputPane' }]);
 	});
 
 	test('a limit below the cap is not a truncation: no warning', async () => {
 		const engine = new Engine({ [CRED]: f.password() });
 		const r = keep(await engine.runNode(NODE, CRED, search({ limit: 10_000 })));
 		expect(r.items).toHaveLength(10_000);
-		expect(r.items[0]._warning).toBeUndefined();
+		expect(warningOf(r)).toBeUndefined();
 	});
 
 	test('simulator strictness: an offset beyond 10,000 is ignored (page 1 again), as documented', async () => {
@@ -448,8 +453,7 @@ describe('D12: Get Info without the firmware privilege; Get Current User without
 			expect(r.items[0]).toMatchObject({ firmware_version: '7.5.1', hostname: 'sps' });
 			expect(r.items[0].firmwareSlots).toBeUndefined();
 			const warning = `Firmware slots left out: SPS answered HTTP ${status} (${why}). The rest of the appliance info is complete; turn off "Include Firmware Slots" to skip the request.`;
-			expect(r.items[0]._warning).toBe(warning);
-			expect(r.run.data.resultData.runData.Node[0].hints).toEqual([{ message: warning, type: 'warning', location: 'outputPane' }]);
+			expect(warningOf(r)).toBe(warning);
 		} finally {
 			await g.sim.stop();
 		}
