@@ -95,7 +95,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			qs: { id },
 			operation: 'terminate the session',
 			idempotent: false,
-			outcomeHint: 'Check Active Session → Get before retrying.',
+			outcomeHint: 'Check Active Session → Get (or Audit Session → Get, field active) before retrying.',
 			itemIndex,
 		});
 	} catch (error) {
