@@ -1,4 +1,6 @@
 import type {
+	IAuthenticateRuleResponseCode,
+	IAuthenticateRuleResponseSuccessBody,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -11,6 +13,12 @@ import type {
 import { parseSession, vsaApiBase, vsaLogin } from '../nodes/KaseyaVsa/transport/auth';
 import { sessionProperty } from '../nodes/shared/session';
 import { tlsCredentialProperties, tlsRequestOptions } from '../nodes/shared/tls';
+
+const TOKEN_REFUSED =
+	'The login worked, but the VSA refused the session token it had just issued when it was used for a read (HTTP 401, GET /api/v1.0/assetmgmt/agents). Something between n8n and the VSA probably removes the Authorization header (a reverse proxy, load balancer or web application firewall): let it pass that header through, or set the Server URL to the VSA itself. Also check that the Server URL does not lead to another VSA server than the one that issued the token (a load balancer without sticky sessions).';
+
+const ACCESS_DENIED =
+	'The login worked, but the VSA denied the test read (HTTP 403 "Access denied", GET /api/v1.0/assetmgmt/agents). The user\'s Role must grant access to agents (System > User Security > Roles) and its Scope must include the organizations and machine groups to use (System > User Security > Scopes). A Personal Access Token needs the scope "REST API (Read, Write)" (not only "Data Warehouse API") and can be narrower than the user\'s Role.';
 
 export class KaseyaVsaApi implements ICredentialType {
 	name = 'kaseyaVsaApi';
@@ -103,30 +111,38 @@ export class KaseyaVsaApi implements ICredentialType {
 		};
 	}
 
+	/**
+	 * A real login (n8n always runs preAuthentication for a test; a refused login fails there with the VSA's
+	 * words), then one cheap authenticated read. n8n's tester shows the bare HTTP status text for a failed read
+	 * ("Unauthorized", "Forbidden"), so the refusals of that read get rules that say what is wrong and what to check.
+	 */
 	test: ICredentialTestRequest = {
 		request: {
 			method: 'GET',
 			url: '/assetmgmt/agents',
 			qs: { $top: 1 },
 		},
+		// n8n's type takes one kind of rule per list, but its tester checks every rule by its own type (1.123.x and
+		// 2.41.x alike): the HTTP refusals and the refusals inside an HTTP 200 are both needed
 		rules: [
 			{
-				type: 'responseSuccessBody',
+				type: 'responseCode',
 				properties: {
-					key: 'ResponseCode',
 					value: 401,
-					message: 'The VSA refused the session token right after logging in (ResponseCode 401)',
+					message: TOKEN_REFUSED,
 				},
 			},
 			{
-				type: 'responseSuccessBody',
+				type: 'responseCode',
 				properties: {
-					key: 'ResponseCode',
-					value: 4030001,
-					message:
-						'Logged in, but the VSA user may not list agents (ResponseCode 4030001 "Access denied"): check the user\'s Role and Scope',
+					value: 403,
+					message: ACCESS_DENIED,
 				},
 			},
-		],
+			// VSA 9.3 reports a refused token or a denied read inside an HTTP 200 (kaseya-vsa.md §6.2)
+			{ type: 'responseSuccessBody', properties: { key: 'ResponseCode', value: 401, message: TOKEN_REFUSED } },
+			{ type: 'responseSuccessBody', properties: { key: 'ResponseCode', value: 4010001, message: TOKEN_REFUSED } },
+			{ type: 'responseSuccessBody', properties: { key: 'ResponseCode', value: 4030001, message: ACCESS_DENIED } },
+		] as Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> as ICredentialTestRequest['rules'],
 	};
 }

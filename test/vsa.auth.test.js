@@ -5,8 +5,9 @@
  * attempt on bad credentials, credential test, TLS with the CA field, and no secret in any error.
  * Everything runs through the real n8n engine (test/harness.js) against the strict simulator (test/sim/vsa.js).
  */
+const http = require('node:http');
 const path = require('node:path');
-const { Engine, assertNoSecrets } = require('./harness');
+const { Engine, assertNoSecrets, credentialTypes } = require('./harness');
 const { createVsaSim, vsaCredential, byNumber } = require('./sim/vsa');
 const { makePki } = require('./sim/certs');
 
@@ -21,6 +22,24 @@ function engineFor(sim, overrides) {
 }
 
 const authRequests = (sim) => sim.requests.filter((r) => r.path.toLowerCase() === '/api/v1.0/auth');
+
+/**
+ * What n8n's credentials tester makes of the outcome of the credential's test request (packages/cli/src/services/
+ * credentials-tester.service.ts runRequestTest, the same in 1.123.x and 2.41.x): on an HTTP error, the message of
+ * the first `responseCode` rule whose value is the status, else the HTTP status text ("Unauthorized",
+ * "Forbidden"); otherwise the error's own message. The harness runs the test request through the real routing
+ * engine; its run data keeps the status as `httpCode` (n8n reads it from `error.cause.response.status`).
+ */
+function n8nCredentialTestVerdict(result) {
+	if (result.status === 'OK') return result;
+	const status = Number(result.error?.httpCode);
+	if (status) {
+		const rule = (credentialTypes[CRED].test.rules ?? []).find((r) => r.type === 'responseCode' && r.properties.value === status);
+		if (rule) return { status: 'Error', message: rule.properties.message };
+		if (status < 199 || status > 299) return { status: 'Error', message: http.STATUS_CODES[status] || `Received HTTP status code: ${status}` };
+	}
+	return { status: 'Error', message: result.message };
+}
 
 describe('Kaseya VSA authentication', () => {
 	let sim;
@@ -289,10 +308,49 @@ describe('Kaseya VSA authentication', () => {
 		expect(sim.requests[1].headers.authorization).toMatch(/^Bearer /);
 
 		const wrong = '99999999-9999-9999-9999-999999999999';
-		const bad = await engineFor(sim, { accessToken: wrong }).testCredential(CRED);
+		const bad = n8nCredentialTestVerdict(await engineFor(sim, { accessToken: wrong }).testCredential(CRED));
 		expect(bad.status).toBe('Error');
 		expect(bad.message).toMatch(/Invalid credentials/);
 		assertNoSecrets([wrong], bad);
+	});
+
+	test('credential test, token refused on the test read (a proxy strips Authorization): says so and what to check, not "Unauthorized"', async () => {
+		sim = createVsaSim({ agents: 3 });
+		await sim.start();
+		// a reverse proxy that drops the Authorization header of API calls (the VSA then answers 401 4000001)
+		sim.onRequest = (ctx) => {
+			if (ctx.path !== '/api/v1.0/auth') delete ctx.headers.authorization;
+		};
+		const raw = await engineFor(sim).testCredential(CRED);
+		const verdict = n8nCredentialTestVerdict(raw);
+		expect(verdict.status).toBe('Error');
+		expect(verdict.message).not.toMatch(/^(Unauthorized|Authorization failed)/);
+		expect(verdict.message).toMatch(/refused the session token it had just issued/);
+		expect(verdict.message).toMatch(/HTTP 401/);
+		expect(verdict.message).toMatch(/Authorization header/);
+		expect(verdict.message).toMatch(/proxy/);
+		// n8n logs in again once on the 401 (its own retry) and then gives up
+		expect(sim.requests.map((q) => `${q.path} ${q.status}`)).toEqual([
+			'/api/v1.0/auth 200',
+			'/api/v1.0/assetmgmt/agents 401',
+			'/api/v1.0/auth 200',
+			'/api/v1.0/assetmgmt/agents 401',
+		]);
+		assertNoSecrets([PAT, ...sim.state.tokens.keys()], verdict, raw);
+	});
+
+	test('credential test, access denied on the test read (HTTP 403): names the Role, the Scope and the PAT scope, not "Forbidden"', async () => {
+		sim = createVsaSim({ agents: 3, users: [{ username: 'tech', password: 'x-Pass-1', pat: PAT, role: 'noAgents' }] });
+		await sim.start();
+		const raw = await engineFor(sim).testCredential(CRED);
+		const verdict = n8nCredentialTestVerdict(raw);
+		expect(verdict.status).toBe('Error');
+		expect(verdict.message).not.toMatch(/^Forbidden/);
+		expect(verdict.message).toMatch(/HTTP 403/);
+		expect(verdict.message).toMatch(/Role/);
+		expect(verdict.message).toMatch(/Scope/);
+		expect(verdict.message).toMatch(/REST API/);
+		expect(sim.requests.map((q) => `${q.path} ${q.status}`)).toEqual(['/api/v1.0/auth 200', '/api/v1.0/assetmgmt/agents 403']);
 	});
 
 	test('limited role: login works, /system reads get 403 4030001 with a Role/Scope hint', async () => {

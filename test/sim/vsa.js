@@ -26,6 +26,7 @@
  * - Ids: AgentId 15 digits, OrgId / MachineGroupId / UserId / AgentProcedureId 26 digits, AlarmId 18 digits; all
  *   written into the JSON text as bare number literals (as the real server does), so JSON.parse would corrupt them.
  * - Roles: 'admin' (default), 'limited' (403 4030001 "Access denied" on /system/* and /assetmgmt/audit/*),
+ *   'noAgents' (403 4030001 on /assetmgmt/agents: a Role or Scope without agents),
  *   'noExecute' (runnow/schedule answer 404 like a missing execute right, §6.14).
  * - Agent procedures: runnow (no body, 204) and schedule (body with ScriptPrompts, 204) put an entry in
  *   scheduledprocs; it completes asynchronously `durationMs` later (sim.clock, which also follows real time) when
@@ -778,6 +779,8 @@ function createVsaSim(options = {}) {
 
 		// ---- agents / audit / alarms
 		if (lseg[0] === 'assetmgmt') {
+			// a user whose Role/Scope grants no agents (e.g. an empty scope): the agent list is denied
+			if (role === 'noAgents' && lseg[1] === 'agents') return accessDenied(ctx);
 			if (lseg[1] === 'agents') {
 				if (seg.length === 2 && get) return list(ctx, state.agents, AGENT_TYPES, 'Agent');
 				const agent = state.agents.find((a) => a.AgentId === seg[2]);
