@@ -105,6 +105,35 @@ describe('Kaseya VSA node', () => {
 			expect(apiCalls('/assetmgmt/agents')).toHaveLength(1);
 		});
 
+		for (const iisErrors of ['detailed', 'custom']) {
+			test(`a filter too long for IIS (404.15, ${iisErrors} error page): says the query string is too long and how to shorten it, not "check the ID"`, async () => {
+				await sim.stop();
+				sim = createVsaSim({ agents: 250, iisErrors });
+				await sim.start();
+				engine = new Engine({ [CRED]: vsaCredential(sim) });
+				const filter = sim.state.agents.slice(0, 70).map((a) => `AgentId eq ${a.AgentId}M`).join(' or ');
+				const r = await run({ resource: 'agent', operation: 'getMany', returnAll: true, options: { filter } });
+				expect(r.status).toBe('error');
+				const text = `${r.error.message} ${r.error.description}`;
+				expect(text).not.toMatch(/check the ID/i);
+				expect(r.error.message).toMatch(/query string .*too long/i);
+				expect(r.error.message).toMatch(/404\.15/);
+				expect(r.error.description).toMatch(/2,048/);
+				expect(r.error.description).toMatch(/fewer/i);
+				expect(r.error.description).toMatch(/maxQueryString/);
+				// a 404 is not retried
+				expect(apiCalls('/assetmgmt/agents')).toHaveLength(1);
+				expect(apiCalls('/assetmgmt/agents')[0].status).toBe(404);
+			});
+		}
+
+		test('an agent that does not exist still gets the "check the ID" hint (a JSON 404 from the VSA)', async () => {
+			const r = await run({ resource: 'agent', operation: 'get', agentId: byId('999999999999999') });
+			expect(r.status).toBe('error');
+			expect(r.error.description).toMatch(/Check the ID/);
+			expect(r.error.message).not.toMatch(/too long/);
+		});
+
 		test('Return All: $top=100, each later page starting one row early (the overlap row), sorted by AgentId; Limit asks only for what it needs', async () => {
 			sim.state.agents.splice(200);
 			const all = await run({ resource: 'agent', operation: 'getMany', returnAll: true });

@@ -257,7 +257,40 @@ const STATUS_HINTS: Record<number, string> = {
 	500: 'The VSA failed internally. Retry later; if it persists, check the VSA server logs.',
 };
 
-export function mapVsaError(failure: HttpFailure, operation: string, notFoundHint?: string): MappedError {
+/** IIS's default request-filtering limits in front of the VSA (requestFiltering/requestLimits). */
+const IIS_MAX_QUERY_STRING = 2048;
+
+/**
+ * IIS request filtering refuses a query string over `maxQueryString` (2,048 characters by default) or a URL over
+ * `maxUrl` with HTTP 404 and an HTML page before the VSA sees the request: 404.15 / 404.14 in IIS's detailed page.
+ * IIS's page for remote clients (its default) does not name the substatus: an HTML 404 to a query string over the
+ * default limit is then taken for a 404.15 too.
+ */
+function requestFiltering(failure: HttpFailure, operation: string, queryLength: number): MappedError | undefined {
+	const body = failure.body;
+	if (failure.status !== 404 || typeof body !== 'string' || !body.trim().startsWith('<')) return undefined;
+	const named = /404\.15|query string is too long/i.test(body) ? 'query' : /404\.14|URL is too long/i.test(body) ? 'url' : undefined;
+	const kind = named ?? (queryLength > IIS_MAX_QUERY_STRING ? 'query' : undefined);
+	if (!kind) return undefined;
+	const size = `${queryLength.toLocaleString('en-US')} characters`;
+	if (kind === 'url') {
+		return {
+			message: `${VSA}'s web server (IIS) refused the request to ${operation}: the URL is too long (IIS 404.14)`,
+			description:
+				"IIS, the VSA's web server, refuses URLs longer than its maxUrl limit (4,096 characters by default) before the VSA sees them. Shorten the values that go into the URL, or ask the VSA administrator to raise requestFiltering/requestLimits maxUrl in the VSA web site's web.config.",
+		};
+	}
+	return {
+		message: `${VSA}'s web server (IIS) refused the request to ${operation}: the query string is too long (${size}; ${
+			named ? 'IIS 404.15' : "HTTP 404 with IIS's generic page, as IIS answers a 404.15 to remote clients"
+		})`,
+		description: `IIS, the VSA's web server, refuses query strings longer than its maxQueryString limit (2,048 characters by default) before the VSA sees them, and this request's filter made it ${size} long. Shorten the filter: fewer ids or conditions per filter (split a long "AgentId eq …M or …" list over several items or runs of the workflow, at most 50 agent ids per filter; the trigger splits its own checks this way), or a shorter condition (e.g. the machine group instead of a list of agents). The VSA administrator can also raise requestFiltering/requestLimits maxQueryString in the VSA web site's web.config.`,
+	};
+}
+
+export function mapVsaError(failure: HttpFailure, operation: string, notFoundHint?: string, queryLength = 0): MappedError {
+	const filtered = requestFiltering(failure, operation, queryLength);
+	if (filtered) return filtered;
 	const body = failure.body;
 	const said = vsaMessage(body);
 	const code = responseCodeOf(body);
@@ -362,9 +395,10 @@ export async function vsaRequest(
 ): Promise<VsaResponse> {
 	const idempotent = options.idempotent ?? method === 'GET';
 	const adapter = sessionAdapter(this);
+	const query = odataQueryString(options.qs ?? {});
 	const request: IHttpRequestOptions = {
 		method,
-		url: `${path}${odataQueryString(options.qs ?? {})}`,
+		url: `${path}${query}`,
 		timeout: options.timeout ?? 120_000,
 		returnFullResponse: true,
 	};
@@ -382,7 +416,7 @@ export async function vsaRequest(
 			idempotent,
 			outcomeHint: options.outcomeHint,
 			itemIndex: options.itemIndex,
-			mapError: (failure) => mapVsaError(failure, options.operation, options.notFoundHint),
+			mapError: (failure) => mapVsaError(failure, options.operation, options.notFoundHint, Math.max(0, query.length - 1)),
 			validate: (body) => (body instanceof NotJson ? body.reason : undefined),
 		},
 	);
