@@ -365,6 +365,30 @@ describe('Kaseya VSA authentication', () => {
 		expect(authRequests(sim)).toHaveLength(1);
 	});
 
+	test("the credential's Request Timeout (Seconds) applies to the login and to every read; the timeout hint names that field", async () => {
+		sim = createVsaSim({ agents: 150 });
+		await sim.start();
+		expect(credentialTypes[CRED].properties.map((p) => p.name)).toContain('timeoutSeconds');
+		// a read slower than the credential's timeout (1 s) on every attempt
+		sim.faults.add({ path: '/api/v1.0/assetmgmt/agents', delayMs: 1500, passThrough: true, times: Infinity });
+		const slowRead = await engineFor(sim, { timeoutSeconds: 1 }).runNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: false, limit: 5 });
+		expect(slowRead.status).toBe('error');
+		expect(slowRead.error.message).toMatch(/timed out/);
+		expect(slowRead.error.description).toMatch(/'Request Timeout \(Seconds\)' in the credential/);
+		// the same read with 3 s is fine
+		const patient = await engineFor(sim, { timeoutSeconds: 3 }).runNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: false, limit: 5 });
+		expect(patient.status).toBe('success');
+		expect(patient.items).toHaveLength(5);
+
+		// the login too
+		sim.faults.clear();
+		sim.faults.add({ path: '/api/v1.0/auth', delayMs: 1500, passThrough: true, times: Infinity });
+		const slowLogin = await engineFor(sim, { timeoutSeconds: 1 }).runNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: false, limit: 5 });
+		expect(slowLogin.status).toBe('error');
+		expect(`${slowLogin.error.message} ${slowLogin.error.description}`).toMatch(/timed out|ECONNABORTED|timeout/i);
+		assertNoSecrets([PAT, PASSWORD], slowRead.error, slowLogin.error, slowLogin.run.data.resultData);
+	}, 60_000);
+
 	test('network failure during login: short message, no Basic blob or secret', async () => {
 		const engine = new Engine({ [CRED]: { server: 'http://127.0.0.1:1', authMethod: 'pat', username: 'admin', accessToken: PAT, session: '' } });
 		const r = await engine.runNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: true });

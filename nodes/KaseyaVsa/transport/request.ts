@@ -365,7 +365,6 @@ export interface VsaRequestOptions {
 	idempotent?: boolean;
 	outcomeHint?: string;
 	itemIndex?: number;
-	timeout?: number;
 	/** replaces the generic 404 hint */
 	notFoundHint?: string;
 }
@@ -399,7 +398,7 @@ export async function vsaRequest(
 	const request: IHttpRequestOptions = {
 		method,
 		url: `${path}${query}`,
-		timeout: options.timeout ?? 120_000,
+		// the timeout is the credential's Request Timeout (Seconds), set by its authenticate (tlsRequestOptions)
 		returnFullResponse: true,
 	};
 	if (options.body !== undefined) {
