@@ -63,6 +63,18 @@ describe('Kaseya VSA Return All while records are inserted and deleted between p
 
 	const run = (parameters) => new Engine({ [CRED]: vsaCredential(sim) }).runNode('kaseyaVsa', CRED, parameters);
 
+	/** Runs the node while `change(n)` alters the collection before the n-th request to `path`; the run must succeed. */
+	async function readWhileChanging(path, ids, change, parameters) {
+		const t = tracker(ids);
+		onList(sim, path, (n) => {
+			change(n);
+			t.note();
+		});
+		const r = await run(parameters);
+		expect(r.status).toBe('success');
+		return { r, t };
+	}
+
 	/** deletes `count` agents among the first `within` in id order (before the read position) and adds `add` */
 	function churnAgents(count, within, add) {
 		const sorted = [...sim.state.agents].sort((a, b) => byId(a.AgentId, b.AgentId));
@@ -75,14 +87,10 @@ describe('Kaseya VSA Return All while records are inserted and deleted between p
 		sim = createVsaSim({ agents: 1200 });
 		await sim.start();
 		slow(sim, AGENTS);
-		const t = tracker(() => sim.state.agents.map((a) => a.AgentId));
-		onList(sim, AGENTS, (n) => {
+		const { r, t } = await readWhileChanging(AGENTS, () => sim.state.agents.map((a) => a.AgentId), (n) => {
 			// while the concurrent pages are in flight and again later: 10 deleted among the rows already read, 7 added
 			if (n === 2 || n === 5 || n === 9) churnAgents(10, 100 * n, 7);
-			t.note();
-		});
-		const r = await run({ resource: 'agent', operation: 'getMany', returnAll: true });
-		expect(r.status).toBe('success');
+		}, { resource: 'agent', operation: 'getMany', returnAll: true });
 		const got = r.items.map((a) => a.AgentId);
 		expectExact(got, t);
 		expect(t.removed.size).toBe(30);
@@ -97,13 +105,9 @@ describe('Kaseya VSA Return All while records are inserted and deleted between p
 	test('agents with a filter and Limit: the keyset is ANDed to the filter in parentheses; exactly Limit rows', async () => {
 		sim = createVsaSim({ agents: 900 });
 		await sim.start();
-		const t = tracker(() => sim.state.agents.filter((a) => a.OSType === 'Windows').map((a) => a.AgentId));
-		onList(sim, AGENTS, (n) => {
+		const { r, t } = await readWhileChanging(AGENTS, () => sim.state.agents.filter((a) => a.OSType === 'Windows').map((a) => a.AgentId), (n) => {
 			if (n === 2) churnAgents(15, 200, 0);
-			t.note();
-		});
-		const r = await run({ resource: 'agent', operation: 'getMany', returnAll: false, limit: 400, options: { filter: "OSType eq 'Windows'" } });
-		expect(r.status).toBe('success');
+		}, { resource: 'agent', operation: 'getMany', returnAll: false, limit: 400, options: { filter: "OSType eq 'Windows'" } });
 		const got = r.items.map((a) => a.AgentId);
 		expect(got).toHaveLength(400);
 		expect(new Set(got).size).toBe(400);
@@ -123,17 +127,13 @@ describe('Kaseya VSA Return All while records are inserted and deleted between p
 		await sim.start();
 		slow(sim, ALARMS);
 		const open = () => sim.state.alarms.filter((a) => a.AlarmState === 'Open').map((a) => a.AlarmId);
-		const t = tracker(open);
-		onList(sim, ALARMS, (n) => {
+		const { r, t } = await readWhileChanging(ALARMS, open, (n) => {
 			if (n === 2 || n === 4) {
 				// close a dozen of the oldest open alarms, raise a few new ones
 				for (const a of sim.state.alarms.filter((x) => x.AlarmState === 'Open').slice(0, 12)) a.AlarmState = 'Closed';
 				for (let i = 0; i < 5; i++) sim.addAlarm();
 			}
-			t.note();
-		});
-		const r = await run({ resource: 'alarm', operation: 'getMany', returnAll: true });
-		expect(r.status).toBe('success');
+		}, { resource: 'alarm', operation: 'getMany', returnAll: true });
 		expectExact(r.items.map((a) => a.AlarmId), t);
 		expect(sim.requests.some((q) => q.path === ALARMS && /^AlarmId gt \d{18}M$/.test(q.query.$filter ?? ''))).toBe(true);
 	});
@@ -142,13 +142,9 @@ describe('Kaseya VSA Return All while records are inserted and deleted between p
 		const procedures = Array.from({ length: 420 }, (_, i) => ({ AgentProcedureId: String(1000 + i * 3), AgentProcedureName: `Proc ${i}` }));
 		sim = createVsaSim({ agents: 5, procedures, int32Fields: ['AgentProcedureId'] });
 		await sim.start();
-		const t = tracker(() => sim.state.procedures.map((p) => p.AgentProcedureId));
-		onList(sim, PROCS, (n) => {
+		const { r, t } = await readWhileChanging(PROCS, () => sim.state.procedures.map((p) => p.AgentProcedureId), (n) => {
 			if (n === 2) sim.state.procedures.splice(10, 20);
-			t.note();
-		});
-		const r = await run({ resource: 'agentProcedure', operation: 'getMany', returnAll: true });
-		expect(r.status).toBe('success');
+		}, { resource: 'agentProcedure', operation: 'getMany', returnAll: true });
 		expectExact(r.items.map((p) => p.AgentProcedureId), t);
 		const filters = sim.requests.filter((q) => q.path === PROCS).map((q) => q.query.$filter).filter(Boolean);
 		expect(filters.some((f) => /^AgentProcedureId gt \d+M$/.test(f))).toBe(true);
@@ -161,13 +157,9 @@ describe('Kaseya VSA Return All while records are inserted and deleted between p
 			sim.state.orgs.push({ OrgId: `${10n ** 25n + BigInt(i) * 7919n}`, OrgName: `Org ${i}`, OrgRef: `org${i}`, OrgType: 'Customer', ParentOrgId: null });
 		}
 		await sim.start();
-		const t = tracker(() => sim.state.orgs.map((o) => o.OrgId));
-		onList(sim, ORGS, (n) => {
+		const { r, t } = await readWhileChanging(ORGS, () => sim.state.orgs.map((o) => o.OrgId), (n) => {
 			if (n === 2) sim.state.orgs.splice(5, 8);
-			t.note();
-		});
-		const r = await run({ resource: 'organization', operation: 'getMany', returnAll: true });
-		expect(r.status).toBe('success');
+		}, { resource: 'organization', operation: 'getMany', returnAll: true });
 		expectExact(r.items.map((o) => o.OrgId), t);
 	});
 
@@ -175,14 +167,10 @@ describe('Kaseya VSA Return All while records are inserted and deleted between p
 		sim = createVsaSim({ agents: 800 });
 		sim.ignoreOrderBy = true;
 		await sim.start();
-		const t = tracker(() => sim.state.agents.map((a) => a.AgentId));
-		onList(sim, AGENTS, (n) => {
+		const { r, t } = await readWhileChanging(AGENTS, () => sim.state.agents.map((a) => a.AgentId), (n) => {
 			// the server order is the insertion order: delete from its front
 			if (n === 3) sim.state.agents.splice(0, 25);
-			t.note();
-		});
-		const r = await run({ resource: 'agent', operation: 'getMany', returnAll: true });
-		expect(r.status).toBe('success');
+		}, { resource: 'agent', operation: 'getMany', returnAll: true });
 		expectExact(r.items.map((a) => a.AgentId), t);
 		expect(sim.requests.some((q) => q.path === AGENTS && /AgentId gt/.test(q.query.$filter ?? ''))).toBe(false);
 	});
