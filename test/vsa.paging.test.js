@@ -122,6 +122,24 @@ describe('Kaseya VSA Return All while records are inserted and deleted between p
 		expect(keyset[0].query.$filter).toMatch(/^\(OSType eq 'Windows'\) and \(AgentId gt \d{15}M\)$/);
 	});
 
+	test('agents sorted by AgentId desc (the user\'s sort): after a delete the read goes on by AgentId lt …M', async () => {
+		sim = createVsaSim({ agents: 500 });
+		await sim.start();
+		const { r, t } = await readWhileChanging(AGENTS, () => sim.state.agents.map((a) => a.AgentId), (n) => {
+			if (n === 2) {
+				const newest = [...sim.state.agents].sort((a, b) => byId(b.AgentId, a.AgentId)).slice(0, 100);
+				const gone = new Set(newest.filter((_, i) => i % 10 === 0).map((a) => a.AgentId));
+				sim.state.agents = sim.state.agents.filter((a) => !gone.has(a.AgentId));
+			}
+		}, { resource: 'agent', operation: 'getMany', returnAll: true, options: { orderby: 'AgentId desc' } });
+		const got = r.items.map((a) => a.AgentId);
+		expectExact(got, t);
+		expect([...got].sort(byId).reverse()).toEqual(got);
+		const lists = sim.requests.filter((q) => q.path === AGENTS);
+		expect(lists.every((q) => q.query.$orderby === 'AgentId desc')).toBe(true);
+		expect(lists.some((q) => /^AgentId lt \d{15}M$/.test(q.query.$filter ?? ''))).toBe(true);
+	});
+
 	test('alarms (18-digit AlarmId): alarms closed and raised between pages', async () => {
 		sim = createVsaSim({ agents: 50, alarms: 650 });
 		await sim.start();
