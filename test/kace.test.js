@@ -2,35 +2,10 @@
 /**
  * KACE SMA through the real n8n engine (test/harness.js) against the strict simulator (test/sim/kace.js).
  */
-const { Engine, assertNoSecrets } = require('./harness');
-const { createKaceSim } = require('./sim/kace');
+const { assertNoSecrets } = require('./harness');
 const { totp } = require('../dist/nodes/KaceSma/transport/totp');
 const { chunkByLength } = require('../dist/nodes/KaceSma/actions/script/runner');
-
-const PASSWORD = 'S3cret-pass!';
-const TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
-
-let sims = [];
-async function startSim(options = {}) {
-	const sim = createKaceSim(options);
-	await sim.start();
-	sims.push(sim);
-	return sim;
-}
-afterEach(async () => {
-	await Promise.all(sims.map((s) => s.stop()));
-	sims = [];
-});
-
-function engineFor(sim, extra = {}) {
-	return new Engine({
-		kaceSmaApi: { baseUrl: sim.url, username: 'admin', password: PASSWORD, organization: '', apiVersion: '5', totpSecret: '', session: '', ...extra },
-	});
-}
-
-const machinesParams = (extra = {}) => ({ resource: 'machine', operation: 'getMany', returnAll: true, filters: {}, options: {}, ...extra });
-const apiRequests = (sim) => sim.requests.filter((r) => r.path.startsWith('/api/'));
-const logins = (sim) => sim.requests.filter((r) => r.path === '/ams/shared/api/security/login');
+const { PASSWORD, TOTP_SECRET, startSim, engineFor, machinesParams, apiRequests, logins, requestsTo } = require('./kace.helpers');
 
 describe('TOTP', () => {
 	test('matches the RFC 6238 SHA-1 test vectors', () => {
@@ -158,28 +133,29 @@ describe('Return All paging', () => {
 		const r = await engine.runNode('kaceSma', 'kaceSmaApi', machinesParams({ options: { pageSize: 250 } }));
 		expect(r.error).toBeUndefined();
 		expect(r.items.map((m) => Number(m.Id))).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
-		const pages = apiRequests(sim).filter((q) => q.path === '/api/inventory/machines');
-		// the last page asks one row more than the count promises (a row inserted meanwhile would show there)
+		const pages = requestsTo(sim);
+		// every page after the first starts at the last row of the previous one (it must still be there: nothing
+		// moved); the last page asks a row more than the count promises (a row inserted meanwhile shows there)
 		// (pages in flight may reach the appliance in any order)
 		const offset = (p) => Number(/offset (\d+)/.exec(p.query.paging)[1]);
 		expect([...pages].sort((a, b) => offset(a) - offset(b)).map((p) => p.query.paging)).toEqual([
-			...Array.from({ length: 7 }, (_, i) => `limit 250 offset ${i * 250}`), 'limit 251 offset 1750',
+			'limit 250 offset 0', ...Array.from({ length: 7 }, (_, i) => `limit 250 offset ${249 * (i + 1)}`), 'limit 9 offset 1992',
 		]);
 		expect(pages[0].query.paging).toBe('limit 250 offset 0');
-		expect(pages.map((p) => (offset(p) === 0 ? 'first' : 'later') + p.query.use_count).sort()).toEqual(['firsttrue', ...Array(7).fill('laterfalse')]);
+		expect(pages.map((p) => (offset(p) === 0 ? 'first' : 'later') + p.query.use_count).sort()).toEqual(['firsttrue', ...Array(8).fill('laterfalse')]);
 		expect(maxInFlight).toBe(3);
 		// n8n reads (database + decryption) the credential once for the execution, not once per request
 		expect(engine.credentialReads('kaceSmaApi')).toBe(1);
 	});
 
 	test.each([
-		['"count" instead of "Count"', 'count', 4],
+		['"count" instead of "Count"', 'count', 5],
 		['no count at all: sequential, to a short page', null, 5],
 	])('count key UNVERIFIED: %s', async (_label, countKey, requests) => {
 		const sim = await startSim({ machines: 1000, countKey });
 		const r = await engineFor(sim).runNode('kaceSma', 'kaceSmaApi', machinesParams({ options: { pageSize: 250 } }));
 		expect(r.items.map((m) => Number(m.Id))).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
-		expect(apiRequests(sim).filter((q) => q.path === '/api/inventory/machines')).toHaveLength(requests);
+		expect(requestsTo(sim)).toHaveLength(requests);
 	});
 
 	test('machines added and removed while the pages are read (sorted by name): no row lost, none twice', async () => {
