@@ -1375,6 +1375,29 @@ function createKaceSim(opts = {}) {
 			}
 			touchData();
 		},
+		/**
+		 * Adds a ticket as a console user would, stamped `at` (ms, default now on the simulator clock; created and
+		 * modified). Returns its id.
+		 */
+		addTicket({ title = 'Console ticket', queue = 1, at } = {}) {
+			const q = idx.queue.get(queue);
+			const when = fmt(at ?? clock.now());
+			const rec = {
+				id: nextTicketId++, title, summary: '', hd_queue_id: queue, status_id: q._statusIds[0], priority_id: q._priorityIds[1],
+				category_id: null, impact_id: null, owner_id: null, submitter_id: loginUsers[0].id, machine_id: null, asset_id: null,
+				created: when, modified: when, due_date: '0000-00-00 00:00:00', is_manual_due_date: 0, resolution: '', cc_list: '', custom: {},
+			};
+			state.tickets.push(rec); idx.ticket.set(rec.id, rec);
+			touchData();
+			return rec.id;
+		},
+		/** A machine changed by an inventory at `at` (ms, default now on the simulator clock): Modified moves there. */
+		touchMachine(id, at) {
+			const rec = idx.machine.get(id);
+			if (!rec) throw new Error(`no machine ${id}`);
+			rec.Modified = fmt(at ?? clock.now());
+			touchData();
+		},
 		/** every live session answers "Expired token" from now on; returns how many were live */
 		expireAllSessions() {
 			let n = 0;
