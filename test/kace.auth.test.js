@@ -118,7 +118,7 @@ describe('multi-organization appliances', () => {
 describe('two-factor account without a TOTP secret', () => {
 	const twoFactor = { machines: 5, users: [{ userName: 'admin', password: PASSWORD, totpSecret: TOTP_SECRET }] };
 
-	test('exactly one login per execution, with a message that says what to add', async () => {
+	test('one login, with a message that says what to add; the next execution logs in no more', async () => {
 		const sim = await startSim(twoFactor);
 		const engine = engineFor(sim);
 		const r = await engine.runNode('kaceSma', 'kaceSmaApi', machinesParams({ returnAll: false, limit: 1 }), {
@@ -127,10 +127,17 @@ describe('two-factor account without a TOTP secret', () => {
 		expect(logins(sim)).toHaveLength(1);
 		expect(r.items).toHaveLength(3);
 		for (const item of r.items) expect(item.error).toMatch(/requires a two-factor code.*TOTP secret/i);
+		// the stored (refused) session is checked again, no login: an account that locks cannot be locked by it
 		const again = await engine.runNode('kaceSma', 'kaceSmaApi', machinesParams());
 		expect(again.error.message).toMatch(/two-factor/);
+		expect(logins(sim)).toHaveLength(1);
+		// once the secret is added, the next execution logs in with it
+		engine.store.kaceSmaApi.totpSecret = TOTP_SECRET;
+		const fixed = await engine.runNode('kaceSma', 'kaceSmaApi', machinesParams());
+		expect(fixed.error).toBeUndefined();
+		expect(fixed.items).toHaveLength(5);
 		expect(logins(sim)).toHaveLength(2);
-		assertNoSecrets([PASSWORD, TOTP_SECRET], r.items, again.error);
+		assertNoSecrets([PASSWORD, TOTP_SECRET], r.items, again.error, fixed.items);
 	});
 
 	test('the credential test says what is wrong, never a bare "Unauthorized"', async () => {
@@ -143,7 +150,7 @@ describe('two-factor account without a TOTP secret', () => {
 		expect(logins(sim)).toHaveLength(1);
 	});
 
-	test('with the secret: one login, one verification, and the check costs no extra request', async () => {
+	test('with the secret: one login, one verification, no extra request', async () => {
 		const sim = await startSim(twoFactor);
 		const r = await engineFor(sim, { totpSecret: TOTP_SECRET }).runNode('kaceSma', 'kaceSmaApi', machinesParams());
 		expect(r.items).toHaveLength(5);

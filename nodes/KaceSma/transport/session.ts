@@ -118,13 +118,20 @@ export async function kaceLogin(
 		ignoreHttpStatusErrors: true,
 		...tls,
 	};
+	const who = `user "${username}"${organization ? ` in organization "${organization}"` : ''}`;
+	const secret = String(credentials.totpSecret ?? '').trim();
+	// n8n logs in again when a request of the current session was refused with 401: a session of a two-factor
+	// account without a secret is refused that way forever, so it is checked first (see below)
+	const previous = parseSession(credentials.session);
+	if (previous && !secret) {
+		await refuseUnverifiedTwoFactor(helpers, { ...request, method: 'GET', url: `${base}${PROBE_PATH}`, body: undefined }, credentials, previous, who);
+	}
 	let res: IN8nHttpFullResponse;
 	try {
 		res = (await helpers.httpRequest(request)) as IN8nHttpFullResponse;
 	} catch (error) {
 		throw loginNetworkError(KACE, error);
 	}
-	const who = `user "${username}"${organization ? ` in organization "${organization}"` : ''}`;
 	if (res.statusCode === 401 || res.statusCode === 403) {
 		const said = kaceMessage(res.body);
 		throw new ApplianceAuthError(
@@ -154,7 +161,6 @@ export async function kaceLogin(
 	};
 	session.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
 
-	const secret = String(credentials.totpSecret ?? '').trim();
 	if (secret) {
 		// the appliance checks the code against its own clock: use it (from the Date header) when it is known
 		const serverTime = Date.parse(String(res.headers.date ?? ''));
@@ -185,8 +191,6 @@ export async function kaceLogin(
 		session.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
 		session.csrf = header(verify.headers, 'x-kace-csrf-token') ?? header(verify.headers, 'x-dell-csrf-token') ?? session.csrf;
 		session.authorization = header(verify.headers, 'x-kace-authorization') ?? session.authorization;
-	} else {
-		await refuseUnverifiedTwoFactor(helpers, { ...request, method: 'GET', url: `${base}${PROBE_PATH}`, body: undefined }, credentials, session, who);
 	}
 	return session;
 }
@@ -234,9 +238,11 @@ const PROBE_PATH = '/api/users/me';
 
 /**
  * A two-factor account logged in without a TOTP secret gets a session on which every API call answers 401 "User
- * not fully authenticated." n8n takes that 401 for an expired session and logs in a second time before our code
- * sees it. One read right after the login (once per LOGIN, not per request) finds out, and the login fails with
- * what to add, without an HTTP status (no second login). Any other answer of the read is left to the requests.
+ * not fully authenticated." n8n takes that 401 for an expired session and calls the login again before our code
+ * sees the answer. So a login that RENEWS a session (the credential still holds the refused one) and has no
+ * secret first reads with the old session: when the appliance says it is not fully authenticated, the login fails
+ * with what to add, without an HTTP status (n8n does not log in again) and without a second login. A first login
+ * costs nothing extra; a renewal costs this one read. Any other answer of the read is left to the login.
  */
 async function refuseUnverifiedTwoFactor(
 	helpers: IHttpRequestHelper['helpers'],
