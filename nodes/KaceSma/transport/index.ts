@@ -110,7 +110,8 @@ export async function kaceRequest<T = IDataObject>(
 					itemIndex: options.itemIndex,
 					concurrent: options.concurrent,
 					mapError: (failure) => {
-						csrf = isCsrfRefusal(failure);
+						// a 401 was already renewed by n8n: only a 403 is renewed here
+						csrf = failure.status === 403 && isCsrfRefusal(failure);
 						return mapKaceError(failure, { query: options.query, operation: options.operation });
 					},
 					validate: (body) => {
@@ -203,7 +204,6 @@ export function envelopeCount(body: unknown, key: string): number | undefined {
 	}
 	return undefined;
 }
-
 
 /**
  * How a list is ordered for paging. Offsets are only meaningful over a TOTAL order, and MySQL may return rows that
