@@ -34,7 +34,8 @@ export class SafeguardSpsTrigger implements INodeType {
 					{
 						name: 'New Alert',
 						value: 'newAlert',
-						description: 'A content-policy alert was raised in a recent session',
+						description:
+							'A content-policy alert was raised in a session, also in one that has been running for hours. Each poll reads the alerts of every session started since the previous poll, running now or running at the previous poll: 2 + one request per such session.',
 					},
 					{
 						name: 'New Recorded Session',
@@ -72,16 +73,6 @@ export class SafeguardSpsTrigger implements INodeType {
 				default: DEFAULT_FIELDS,
 				description: 'Comma-separated session fields (dotted paths)',
 				displayOptions: { show: { event: ['newSession'], sessionData: ['fields'] } },
-			},
-			{
-				displayName: 'Lookback (Minutes)',
-				name: 'lookbackMinutes',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 60,
-				description:
-					'Watch alerts of sessions that started within this many minutes (SPS has no global alert feed: one request per session and poll)',
-				displayOptions: { show: { event: ['newAlert'] } },
 			},
 			{
 				displayName: 'Metrics',
@@ -181,7 +172,6 @@ export class SafeguardSpsTrigger implements INodeType {
 				state,
 				{
 					query: String(this.getNodeParameter('query', '') ?? '').trim(),
-					lookbackMinutes: this.getNodeParameter('lookbackMinutes', 60) as number,
 					overlapMinutes,
 					concurrency,
 				},

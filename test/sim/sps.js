@@ -15,12 +15,16 @@
  *  - the ≥7.5 X-Token rule: POST/PUT/DELETE with a browser-like User-Agent and no X-Token → 403;
  *  - 411 on POST/PUT without Content-Length;
  *  - transactions: one per login session, the configuration lock belongs to the session that opened it,
- *    commit/rollback, changes list; PUT replaces whole objects (missing/unknown fields → 400), references must be
- *    written as key strings;
+ *    commit/rollback, changes list; PUT replaces whole objects (missing, unknown and wrongly typed fields → ONE 400
+ *    listing them all), references must be written as key strings;
  *  - API keys: created/deleted inside a transaction, valid only after commit; the token is shown once;
  *  - /api/audit/sessions: limit ≤ 500 (larger silently 500), offset paging, 10 000 result cap (offset > 10 000
- *    ignored, as documented), q / fields / start / end;
- *  - alerts and events per session; DELETE /api/active-sessions?id=… with the documented error codes.
+ *    ignored, as documented), q (AND/OR/parentheses) / fields / start / end / sort, newest first by default; the
+ *    list changes between requests as a test says (addSessions, deleteSessions, hideSessions, endSession);
+ *  - session bodies in the schema of One Identity's Power BI connector (start_time, creation_time, user.*), or of
+ *    the REST reference's 6.x sample (sessionSchema: 'doc-6.0');
+ *  - alerts and events per session; DELETE /api/active-sessions?id=… with the documented error codes;
+ *  - /api/user_info with the session's CSRF token (x_token); /api/firmware/slots refused (firmwareSlotsStatus).
  */
 const crypto = require('node:crypto');
 const { createSimServer, createClock } = require('./common');
@@ -74,6 +78,104 @@ function setPath(obj, dotted, value) {
 		cur = cur[parts[i]];
 	}
 	cur[parts[parts.length - 1]] = value;
+}
+
+/**
+ * The `q` search expression: `field:value` terms joined by AND / OR (AND binds tighter), parentheses, values
+ * optionally in double quotes; a term matches when the session field equals the value (case-insensitive; an array
+ * field when one element does; booleans as true/false). One Identity's Power BI connector joins its filters as
+ * `field:value AND field:value`. Returns { test(body) } or { error }.
+ */
+function parseQuery(text) {
+	let pos = 0;
+	const rest = () => text.slice(pos);
+	const skip = () => {
+		while (pos < text.length && /\s/.test(text[pos])) pos++;
+	};
+	const keyword = (word) => {
+		const m = new RegExp(`^\\s+${word}\\s+`).exec(rest());
+		if (!m) return false;
+		pos += m[0].length;
+		return true;
+	};
+	let depth = 0;
+	function term() {
+		skip();
+		if (text[pos] === '(') {
+			pos++;
+			depth++;
+			const inner = or();
+			skip();
+			if (text[pos] !== ')') throw new Error('Unbalanced parenthesis');
+			pos++;
+			depth--;
+			return inner;
+		}
+		const m = /^([a-z_][a-z0-9_.]*):/i.exec(rest());
+		if (!m) throw new Error('Expected field:value terms joined by AND or OR');
+		pos += m[0].length;
+		// the value runs to the next AND/OR (or, inside parentheses, to the closing one)
+		const stop = new RegExp(depth ? '\\s+(AND|OR)\\s+|\\)' : '\\s+(AND|OR)\\s+').exec(rest());
+		const raw = stop ? rest().slice(0, stop.index) : rest();
+		pos += raw.length;
+		const value = raw.trim().replace(/^"|"$/g, '').toLowerCase();
+		if (!value) throw new Error(`No value for ${m[1]}`);
+		const field = m[1];
+		return (body) => {
+			const v = getPath(body, field);
+			const values = Array.isArray(v) ? v : [v];
+			return values.some((x) => x !== undefined && x !== null && String(x).toLowerCase() === value);
+		};
+	}
+	function and() {
+		let left = term();
+		while (keyword('AND')) {
+			const l = left;
+			const r = term();
+			left = (b) => l(b) && r(b);
+		}
+		return left;
+	}
+	function or() {
+		let left = and();
+		while (keyword('OR')) {
+			const l = left;
+			const r = and();
+			left = (b) => l(b) || r(b);
+		}
+		return left;
+	}
+	try {
+		const test = or();
+		skip();
+		if (pos < text.length) throw new Error(`Unexpected "${rest().slice(0, 20)}"`);
+		return { test };
+	} catch (error) {
+		return { error: error.message };
+	}
+}
+
+/**
+ * The order SPS lists sessions in. `sort` is the parameter One Identity's Power BI connector sends
+ * (`sort=-start_time`): a session field, `-` for descending.
+ * READING: without `sort` SPS lists the newest sessions first (start time descending, as its search interface does);
+ * equal values keep the order in which the sessions were recorded. `sortIgnored` models an SPS that ignores `sort`.
+ */
+function ordered(list, sortParam, sortIgnored) {
+	const spec = !sortParam || sortIgnored ? '-start_time' : String(sortParam).trim();
+	const desc = spec.startsWith('-');
+	const field = spec.replace(/^[-+]/, '');
+	const valueOf = (s) => (field === 'start_time' ? s.startMs : getPath(s.body, field));
+	return list
+		.map((s) => ({ s, v: valueOf(s) }))
+		.sort((a, b) => {
+			if (a.v === b.v || (a.v == null && b.v == null)) return desc ? b.s.seq - a.s.seq : a.s.seq - b.s.seq;
+			if (a.v == null) return 1;
+			if (b.v == null) return -1;
+			const c = a.v < b.v ? -1 : 1;
+			return desc ? -c : c;
+		})
+		.map((x) => x.s);
 }
 
 function errorBody(code, details = {}, href) {
@@ -209,44 +311,51 @@ function renderRefs(value) {
 /**
  * Validates a PUT body against the stored one (same fields, same kinds; references as key strings) and returns
  * { body } in storage form or { error: { code, details } }.
+ * READING: SPS answers a body that does not match the object's schema with 400 SyntacticError whose `details` carry
+ * EVERY problem at once: `missing_fields` and `unknown_fields` (lists of dotted paths) and `invalid_types` (a list
+ * of { path, expected }). The names are unverified; the node quotes every list inside `details` whatever its name.
  */
-function acceptBody(current, incoming, path = '') {
-	if (current && typeof current === 'object' && !Array.isArray(current) && typeof current.$ref === 'string') {
-		if (typeof incoming !== 'string') {
-			return {
-				error: {
-					code: 'SyntacticError',
-					details: { path: path || '/', message: 'A reference must be written as the key string of the referenced object' },
-				},
-			};
+function acceptBody(current, incoming) {
+	const problems = { missing_fields: [], unknown_fields: [], invalid_types: [] };
+	const kind = (v) => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
+	const walk = (cur, inc, path) => {
+		const at = path || '/';
+		if (cur && typeof cur === 'object' && !Array.isArray(cur) && typeof cur.$ref === 'string') {
+			if (typeof inc !== 'string') {
+				problems.invalid_types.push({ path: at, expected: 'the key string of the referenced object' });
+				return undefined;
+			}
+			return { $ref: `${cur.$ref.replace(/\/[^/]*$/, '')}/${inc}` };
 		}
-		const base = current.$ref.replace(/\/[^/]*$/, '');
-		return { body: { $ref: `${base}/${incoming}` } };
-	}
-	if (current && typeof current === 'object' && !Array.isArray(current)) {
-		if (!incoming || typeof incoming !== 'object' || Array.isArray(incoming)) {
-			return { error: { code: 'SyntacticError', details: { path: path || '/', message: 'Expected an object' } } };
+		if (cur && typeof cur === 'object' && !Array.isArray(cur)) {
+			if (!inc || typeof inc !== 'object' || Array.isArray(inc)) {
+				problems.invalid_types.push({ path: at, expected: 'an object' });
+				return undefined;
+			}
+			const out = {};
+			for (const k of Object.keys(inc)) if (!(k in cur)) problems.unknown_fields.push(path ? `${path}.${k}` : k);
+			for (const [k, v] of Object.entries(cur)) {
+				if (!(k in inc)) problems.missing_fields.push(path ? `${path}.${k}` : k);
+				else out[k] = walk(v, inc[k], path ? `${path}.${k}` : k);
+			}
+			return out;
 		}
-		for (const k of Object.keys(incoming)) {
-			if (!(k in current)) return { error: { code: 'SyntacticError', details: { path: path ? `${path}.${k}` : k, message: 'Unknown field' } } };
+		if (Array.isArray(cur)) {
+			if (!Array.isArray(inc)) problems.invalid_types.push({ path: at, expected: 'a list' });
+			return clone(inc);
 		}
-		const out = {};
-		for (const [k, v] of Object.entries(current)) {
-			if (!(k in incoming)) return { error: { code: 'SyntacticError', details: { path: path ? `${path}.${k}` : k, message: 'Missing field' } } };
-			const r = acceptBody(v, incoming[k], path ? `${path}.${k}` : k);
-			if (r.error) return r;
-			out[k] = r.body;
+		// scalars keep their JSON type (a null stored value accepts anything)
+		if (cur !== null && cur !== undefined && (inc === null || typeof inc !== typeof cur)) {
+			problems.invalid_types.push({ path: at, expected: kind(cur) });
 		}
-		return { body: out };
-	}
-	if (Array.isArray(current)) {
-		if (!Array.isArray(incoming)) return { error: { code: 'SyntacticError', details: { path, message: 'Expected a list' } } };
-		return { body: clone(incoming) };
-	}
-	if (incoming && typeof incoming === 'object') {
-		return { error: { code: 'SyntacticError', details: { path, message: 'Expected a scalar value' } } };
-	}
-	return { body: incoming };
+		return inc;
+	};
+	const body = walk(current, incoming, '');
+	const count = problems.missing_fields.length + problems.unknown_fields.length + problems.invalid_types.length;
+	if (!count) return { body };
+	const details = { message: 'The body does not match the schema of this object' };
+	for (const [k, list] of Object.entries(problems)) if (list.length) details[k] = list;
+	return { error: { code: 'SyntacticError', details } };
 }
 
 function cloneTree(node) {
@@ -312,6 +421,8 @@ function createSpsSim(options = {}) {
 
 	// ---- audit data ------------------------------------------------------------------------------------------
 	let sessionSeq = 0;
+	/** READING 'doc-6.0': a session body with only the keys of the REST reference's 6.x sample (see makeAuditSession) */
+	const docReading = options.sessionSchema === 'doc-6.0';
 	const baseTime = options.sessionsStart ?? Date.parse('2026-01-05T08:00:00.000Z');
 
 	function makeAuditSession(startMs, extra = {}) {
@@ -321,37 +432,63 @@ function createSpsSim(options = {}) {
 		const protocol = i % 5 === 0 ? 'RDP' : 'SSH';
 		const active = extra.active ?? false;
 		const duration = 30 + (i % 600);
+		// The session schema of One Identity's own Power BI connector for SPS 7.3–8.2 (OneIdentity/SafeguardPowerBI,
+		// SafeguardSessions/Src/Modules/Schema/Definitions/Sessions.pqm and its sample answers): creation_time AND
+		// start_time, user {id, name, server_username: [...], gateway_username?}, server {...}, verdict. The REST
+		// reference's sample (6.0–6.9) is cut off alphabetically after `recording`; options.sessionSchema = 'doc-6.0'
+		// serves exactly the keys visible there (no start_time, user, server or verdict): see docReading below.
+		const userName = `user${i % 37}`;
 		const body = {
 			active,
 			alerts: { href: `/api/audit/sessions/${key}/alerts` },
-			events: { href: `/api/audit/sessions/${key}/events` },
+			analytics: { interesting_events: [], scripted: false, similar_sessions: [], tags: [] },
 			channels: { href: `/api/audit/sessions/${key}/channels` },
 			client: { ip: `10.9.${(i >> 8) & 255}.${i & 255}`, name: `ws-${i}`, port: 40000 + (i % 20000) },
 			creation_time: iso(startMs + 150),
-			start_time: iso(startMs),
-			end_time: active ? null : iso(startMs + duration * 1000),
 			duration: active ? null : duration,
+			end_time: active ? null : iso(startMs + duration * 1000),
+			events: { href: `/api/audit/sessions/${key}/events` },
+			hidden: false,
+			indexing: { href: `/api/audit/sessions/${key}/indexing` },
 			node_id: 'sps-node-1',
 			origin: 'RECORDING',
+			phantom: false,
 			protocol,
-			user: { name: `user${i % 37}` },
 			recording: {
 				archived: false,
 				auth_method: 'password',
+				channel_policy: protocol === 'SSH' ? 'shell-only' : 'rdp-all',
+				command_extracted: protocol === 'SSH',
 				connection_policy: protocol === 'SSH' ? 'ssh-prod' : 'rdp-prod',
 				connection_policy_id: '8348340645707e2575e3c6',
-				session_id: `svc/${sessionKey(`svc-${i}`)}/${protocol.toLowerCase()}-prod:${i}`,
+				content_reference_id: i,
+				has_accepted_channel: true,
 				index_status: 'INDEXED',
-				target: { ip: `10.1.${(i >> 8) & 255}.${i & 255}`, name: `srv-${i % 50}`, port: protocol === 'SSH' ? 22 : 3389 },
 				server_local: { ip: '10.1.0.254', name: 'sps', port: 40000 + i },
+				session_id: `svc/${sessionKey(`svc-${i}`)}/${protocol.toLowerCase()}-prod:${i}`,
+				target: { ip: `10.1.${(i >> 8) & 255}.${i & 255}`, name: `srv-${i % 50}`, port: protocol === 'SSH' ? 22 : 3389 },
+				verdict: 'ACCEPT',
 			},
-			psm: { target: { address: `10.1.${(i >> 8) & 255}.${i & 255}`, port: protocol === 'SSH' ? 22 : 3389 } },
+			server: { address: `10.1.${(i >> 8) & 255}.${i & 255}`, id: `srv-${i % 50}`, ip: `10.1.${(i >> 8) & 255}.${i & 255}`, name: `srv-${i % 50}`, port: protocol === 'SSH' ? 22 : 3389 },
+			start_time: iso(startMs),
+			user: {
+				id: userName,
+				name: userName,
+				server_username: [i % 3 === 0 ? 'root' : userName],
+				// gateway authentication (the person behind a shared server account) only on some connections
+				...(protocol === 'RDP' ? { gateway_username: userName } : {}),
+			},
+			verdict: 'ACCEPT',
 			...(extra.body ?? {}),
 		};
-		const s = { key, body };
-		// keep sorted by start time
+		if (docReading) {
+			for (const k of ['server', 'start_time', 'user', 'verdict']) delete body[k];
+			delete body.recording.verdict;
+		}
+		const s = { key, body, startMs, seq: i };
+		// kept sorted by start time (the order SPS lists in is computed per request: see ordered())
 		let at = state.audit.length;
-		while (at > 0 && state.audit[at - 1].body.start_time > body.start_time) at--;
+		while (at > 0 && state.audit[at - 1].startMs > startMs) at--;
 		state.audit.splice(at, 0, s);
 		const alertEvery = options.alertEvery ?? 7;
 		if (alertEvery && i % alertEvery === 0 && !extra.noAlerts) {
@@ -528,6 +665,9 @@ function createSpsSim(options = {}) {
 				endpoints: [{ methods: ['DELETE', 'GET', 'POST', 'PUT'], url: '/api' }],
 				login_method: lm ? { ...lm } : { name: 'apikey', authentication: 'local', credential: 'password' },
 				...(user?.groups ? { groups: user.groups } : {}),
+				// READING: the CSRF token of this login session, which SPS ≥ 7.5 wants back as X-Token from browsers
+				// ("the user/info token value", safeguard-ps); the field name x_token is unverified
+				...(p.kind === 'session' ? { x_token: p.session.xToken } : {}),
 				meta: meta('/api/user_info'),
 			});
 		}
@@ -552,6 +692,9 @@ function createSpsSim(options = {}) {
 		}
 
 		if (path === '/api/firmware/slots' && method === 'GET') {
+			// options.firmwareSlotsStatus: 403 (the user's group lacks the privilege) or 404 (an SPS without the endpoint)
+			if (options.firmwareSlotsStatus === 403) return reply(403, errorBody('Unauthorized', { path, message: 'Access denied' }, path));
+			if (options.firmwareSlotsStatus === 404) return reply(404, errorBody('NotFound', { path, message: 'The requested resource was not found' }, path));
 			return reply(200, {
 				items: [
 					{ key: '0', body: { active: true, version: firmwareVersion }, meta: { href: '/api/firmware/slots/0' } },
@@ -798,7 +941,7 @@ function createSpsSim(options = {}) {
 		const { method, path, query, send } = ctx;
 		if (method !== 'GET') return send(405, errorBody('MethodNotAllowed', { path, method }, path));
 		const rest = path.slice('/api/audit/sessions'.length).split('/').filter(Boolean);
-		const paging = (list, href) => {
+		const paging = (list, href, matchCount = list.length) => {
 			let limit = Number(query.get('limit') ?? AUDIT_MAX_LIMIT);
 			let offset = Number(query.get('offset') ?? 0);
 			if (!Number.isInteger(limit) || limit < 0) return { error: errorBody('InvalidParameter', { parameter: 'limit', message: 'limit must be a non-negative integer' }, href) };
@@ -823,7 +966,7 @@ function createSpsSim(options = {}) {
 					first: q(0),
 					last: q(Math.max(0, Math.floor((reachable - 1) / Math.max(limit, 1)) * limit)),
 					limit,
-					match_count: list.length,
+					match_count: matchCount,
 					next: hasNext ? q(offset + limit) : null,
 					offset,
 					previous: offset > 0 ? q(Math.max(0, offset - limit)) : null,
@@ -833,30 +976,34 @@ function createSpsSim(options = {}) {
 		};
 
 		if (rest.length === 0) {
-			let list = state.audit;
+			// READING: hidden sessions (body.hidden) are neither listed nor counted; options.countHidden models the
+			// other reading (counted in match_count, never served), i.e. SPS serving fewer than its match_count.
+			let list = state.audit.filter((s) => !s.body.hidden);
+			let hiddenMatches = options.countHidden ? state.audit.filter((s) => s.body.hidden) : [];
 			const start = query.get('start');
 			const end = query.get('end');
 			for (const [name, v] of [['start', start], ['end', end]]) {
 				if (v && Number.isNaN(Date.parse(v))) return send(400, errorBody('InvalidParameter', { parameter: name, message: 'Expected an ISO 8601 date' }, path));
 			}
-			// READING: `start`/`end` are the parameter names and filter on the session start time (unverified).
-			if (start) list = list.filter((s) => Date.parse(s.body.start_time) >= Date.parse(start));
-			if (end) list = list.filter((s) => Date.parse(s.body.start_time) < Date.parse(end));
+			// `start`/`end` are the names One Identity's Power BI connector sends (its from/to inputs, ISO 8601).
+			// READING: both filter on the session start time (start inclusive, end exclusive).
+			const inWindow = (s) => (!start || s.startMs >= Date.parse(start)) && (!end || s.startMs < Date.parse(end));
+			list = list.filter(inWindow);
+			hiddenMatches = hiddenMatches.filter(inWindow);
 			const qText = query.get('q');
 			if (qText !== null) {
-				if (!qText.trim()) list = []; // "?q empty ⇒ empty items" (documented)
-				else {
-					const terms = qText.split(/\s+AND\s+/);
-					const parsed = [];
-					for (const t of terms) {
-						const m = /^([a-z_.]+):(.+)$/i.exec(t.trim());
-						if (!m) return send(400, errorBody('InvalidQuery', { q: qText, message: 'Expected field:value terms joined by AND' }, path));
-						parsed.push([m[1], m[2].replace(/^"|"$/g, '')]);
-					}
-					list = list.filter((s) => parsed.every(([f, v]) => String(getPath(s.body, f)).toLowerCase() === v.toLowerCase()));
+				if (!qText.trim()) {
+					list = []; // "?q empty ⇒ empty items" (documented)
+					hiddenMatches = [];
+				} else {
+					const matcher = parseQuery(qText);
+					if (matcher.error) return send(400, errorBody('InvalidQuery', { q: qText, message: matcher.error }, path));
+					list = list.filter((s) => matcher.test(s.body));
+					hiddenMatches = hiddenMatches.filter((s) => matcher.test(s.body));
 				}
 			}
-			const r = paging(list, path);
+			list = ordered(list, query.get('sort'), options.sortIgnored === true);
+			const r = paging(list, path, list.length + hiddenMatches.length);
 			if (r.error) return send(400, r.error);
 			// options.fieldsSupported=false models the other reading: `fields` accepted but items stay key + href
 			const fields = options.fieldsSupported === false ? [] : (query.get('fields') ?? '').split(',').map((f) => f.trim()).filter(Boolean);
@@ -922,6 +1069,32 @@ function createSpsSim(options = {}) {
 			list.push(a);
 			state.alerts.set(key, list);
 			return a;
+		},
+		/** keys in the order SPS lists them (options: sort as the `sort` parameter, hidden sessions left out) */
+		listed({ sort } = {}) {
+			return ordered(state.audit.filter((s) => !s.body.hidden), sort, options.sortIgnored === true).map((s) => s.key);
+		},
+		/** deletes sessions (SPS's cleanup of old audit data, or an administrator), with their alerts and events */
+		deleteSessions(keys) {
+			const gone = new Set(keys);
+			state.audit = state.audit.filter((s) => !gone.has(s.key));
+			for (const k of gone) {
+				state.alerts.delete(k);
+				state.events.delete(k);
+			}
+		},
+		/** hides sessions from searches (body.hidden = true) */
+		hideSessions(keys) {
+			const hide = new Set(keys);
+			for (const s of state.audit) if (hide.has(s.key)) s.body.hidden = true;
+		},
+		/** a running session ends now (or at `atMs`) */
+		endSession(key, atMs = clock.now()) {
+			const s = state.audit.find((x) => x.key === key);
+			s.body.active = false;
+			s.body.end_time = iso(atMs);
+			s.body.duration = Math.round((atMs - s.startMs) / 1000);
+			return s;
 		},
 		setHealth(values) {
 			Object.assign(state.health, values);

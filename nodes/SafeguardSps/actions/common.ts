@@ -24,7 +24,8 @@ export const concurrencyOption: INodeProperties = {
 	type: 'number',
 	typeOptions: { minValue: 1, maxValue: 32 },
 	default: 8,
-	description: 'How many requests to SPS may run at the same time when fetching one body per entry',
+	description:
+		'How many requests to SPS may run at the same time: list pages once SPS reported how many match, and the bodies of Full Record (one request per session)',
 };
 
 /** Reads a JSON parameter (object expected); accepts an object or a JSON string. */
@@ -50,10 +51,4 @@ export function jsonObjectParameter(this: IExecuteFunctions, name: string, itemI
 export function wanted(this: IExecuteFunctions, itemIndex: number): number {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	return returnAll ? Number.POSITIVE_INFINITY : (this.getNodeParameter('limit', itemIndex, 50) as number);
-}
-
-/** Adds an execution hint in the n8n UI when this n8n version supports it (1.x and 2.x do). */
-export function hint(this: IExecuteFunctions, message: string): void {
-	const ctx = this as IExecuteFunctions & { addExecutionHints?: IExecuteFunctions['addExecutionHints'] };
-	if (typeof ctx.addExecutionHints === 'function') ctx.addExecutionHints({ message, type: 'warning', location: 'outputPane' });
 }

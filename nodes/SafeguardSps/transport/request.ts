@@ -97,7 +97,7 @@ export function spsMapError(failure: HttpFailure, call: SpsCall, authType: strin
 	if (status === 409 || status === 423 || /lock/i.test(all)) {
 		const by = typeof details?.locked_by === 'string' ? ` by "${details.locked_by}"` : '';
 		return {
-			message: `${SPS} reports that the configuration is locked${by}: ${call.operation} was not done${quote}`,
+			message: `${SPS} could not ${call.operation} because the configuration is locked${by}${quote}`,
 			description:
 				'Another administrator session (web UI or another API client) holds an open transaction. Wait until it is committed or rolled back, or ask its owner to close it in the SPS web interface, then run this again.',
 			applianceMessage: said,
@@ -145,9 +145,12 @@ export function spsMapError(failure: HttpFailure, call: SpsCall, authType: strin
 	}
 	if (status === 400 || status === 422) {
 		const where = detailsPath(details);
+		const lists = details && Object.values(details).some((v) => Array.isArray(v) && v.length);
 		return {
 			message: `${SPS} rejected ${call.operation}${where ? ` at "${where}"` : ''}${quote}`,
-			description: 'Correct the value SPS names and run again.',
+			description: lists
+				? 'Correct the fields SPS lists (missing, unknown or of the wrong type) and run again. Configuration → Get shows the object with all its fields and their current values.'
+				: 'Correct the value SPS names and run again.',
 			applianceMessage: said,
 		};
 	}
@@ -190,7 +193,6 @@ export async function spsRequest(this: RequestContext, call: SpsCall): Promise<I
 		url: `/${path}`,
 		json: true,
 		headers: {},
-		timeout: 120_000,
 	};
 	if (call.qs && Object.keys(call.qs).length) options.qs = call.qs;
 	if (call.method === 'POST' || call.method === 'PUT') {

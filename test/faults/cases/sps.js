@@ -1,7 +1,8 @@
 'use strict';
 /**
  * SPS actions around transactions: commit, API-key create/delete, configuration update; the configuration
- * lock held by another administrator; API-key tokens in outputs and logs.
+ * lock held by another administrator; API-key tokens in outputs and logs; a Return All while SPS records, deletes and
+ * hides sessions; New Alert on a session that has been running for hours; the CSRF token of Get Current User.
  */
 const { count } = require('./common');
 const { delayAnswer, onRequest } = require('../lib/hooks');
@@ -39,6 +40,87 @@ function sps(id, title, expected, run, expect, extra = {}) {
 }
 
 module.exports = [
+	sps(
+		'return-all-while-sessions-change',
+		'Audit Session → Search, Return All over 2,000 sessions; between pages SPS records 40 sessions, an administrator deletes 25 and hides 15 already read',
+		'every session that existed during the whole read exactly once, nothing that never existed, no warning',
+		async (ctx) => {
+			const sim = await ctx.sim({ sessions: 2000, activeSessions: 0, alertEvery: 0 });
+			const initial = sim.state.audit.map((x) => x.key);
+			const removed = [];
+			let n = 0;
+			sim.onRequest = ({ entry }) => {
+				if (entry.path !== '/api/audit/sessions') return;
+				n++;
+				if (n === 2) {
+					const read = sim.listed().slice(50, 90);
+					removed.push(...read);
+					sim.deleteSessions(read.slice(0, 25));
+					sim.hideSessions(read.slice(25));
+				}
+				if (n === 3) sim.addSessions(40, { startMs: sim.clock.now(), stepMs: 100 });
+			};
+			const r = await ctx.run(ctx.engine(sim), ctx.a.list.params);
+			const ever = new Set(sim.state.audit.map((x) => x.key).concat(initial));
+			return { r, sim, survivors: initial.filter((k) => !removed.includes(k)), ever };
+		},
+		({ r, sim, survivors, ever }) => {
+			const v = verdict();
+			const keys = (r.items || []).map((x) => x.key);
+			v.ok(!r.error, `no error (${errorText(r)})`);
+			v.eq(survivors.filter((k) => !keys.includes(k)).length, 0, 'sessions missing');
+			v.eq(keys.length - new Set(keys).size, 0, 'duplicates');
+			v.eq(keys.filter((k) => !ever.has(k)).length, 0, 'sessions that never existed');
+			v.ok(!(r.items[0] || {})._warning, 'no warning');
+			return v.done(`${keys.length} returned, all ${survivors.length} survivors, ${count(sim, '/api/audit/sessions', 'GET')} list requests`);
+		},
+	),
+	sps(
+		'new-alert-long-running-session',
+		'New Alert trigger: a session started 6 hours ago, still running, raises an alert; then it ends right after a last one',
+		'both alerts emitted once each, on the polls after they were raised',
+		async (ctx) => {
+			const sim = await ctx.sim({ sessions: 0, activeSessions: 0, alertEvery: 0 });
+			const engine = ctx.engine(sim);
+			const params = { event: 'newAlert', query: '', options: { overlapMinutes: 10 } };
+			const [s] = sim.addSessions(1, { startMs: sim.clock.now() - 6 * 3600_000, active: true, noAlerts: true });
+			const baseline = await ctx.poll(engine, params);
+			sim.clock.advance(60_000);
+			const a1 = sim.addAlert(s.key, { time: new Date(sim.clock.now() - 5000).toISOString() });
+			const first = await ctx.poll(engine, params);
+			sim.clock.advance(60_000);
+			const a2 = sim.addAlert(s.key, { time: new Date(sim.clock.now() - 5000).toISOString() });
+			sim.endSession(s.key);
+			const second = await ctx.poll(engine, params);
+			const third = await ctx.poll(engine, params);
+			return { baseline, first, second, third, a1, a2 };
+		},
+		({ baseline, first, second, third, a1, a2 }) => {
+			const v = verdict();
+			const ids = (p) => (p.items || []).map((x) => x.record_id);
+			v.ok(!baseline.error && baseline.result === null, 'baseline emits nothing');
+			v.eq(ids(first), [a1.record_id], 'first poll');
+			v.eq(ids(second), [a2.record_id], 'second poll (the session ended meanwhile)');
+			v.ok(!third.error && third.result === null, 'then nothing');
+			return v.done(`emitted ${ids(first).length} + ${ids(second).length}, then ${third.result === null ? 'nothing' : ids(third).length}`);
+		},
+	),
+	sps(
+		'current-user-no-csrf-token',
+		'System → Get Current User (SPS’s /api/user_info carries the login session’s CSRF token, x_token)',
+		'the user, login method and endpoints; no x_token (the leak check looks for every X-Token SPS issued)',
+		async (ctx) => {
+			const sim = await ctx.sim();
+			const r = await ctx.run(ctx.engine(sim), { resource: 'system', operation: 'getCurrentUser' });
+			return { r };
+		},
+		({ r }) => {
+			const v = verdict();
+			v.ok(!r.error, `no error (${errorText(r)})`);
+			v.eq(Object.keys(r.items[0] || {}).sort(), ['endpoints', 'login_method', 'user'], 'fields');
+			return v.done(`fields: ${Object.keys(r.items[0] || {}).join(', ')}`);
+		},
+	),
 	sps(
 		'commit-answer-lost',
 		'Transaction → Commit; the connection resets after SPS committed',

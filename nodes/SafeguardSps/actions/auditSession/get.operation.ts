@@ -1,8 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { warnInOutput } from '../../../shared/hints';
+import { pageAuditList, shortfallWarning } from '../../transport/paging';
 import { flatten, spsRequest } from '../../transport/request';
-import { showFor } from '../common';
+import { showFor, wanted } from '../common';
 
 export const sessionKeyProperty = (operation: string): INodeProperties => ({
 	displayName: 'Session Key',
@@ -39,4 +41,17 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		itemIndex,
 	});
 	return flatten(res);
+}
+
+/**
+ * GET /api/audit/sessions/<key>/alerts or …/events, paged (limit ≤ 500, offset) up to Return All / Limit: one item
+ * per entry, with a warning when SPS served fewer than its match_count.
+ */
+export async function sessionSubList(this: IExecuteFunctions, itemIndex: number, list: 'alerts' | 'events'): Promise<IDataObject[]> {
+	const key = sessionKey.call(this, itemIndex);
+	const want = wanted.call(this, itemIndex);
+	const listed = await pageAuditList.call(this, `audit/sessions/${encodeURIComponent(key)}/${list}`, {}, want, `list the session ${list}`, itemIndex);
+	const out = listed.items.map((entry) => ({ sessionKey: key, ...entry }));
+	const shortfall = shortfallWarning(listed, want, list);
+	return shortfall ? warnInOutput.call(this, out, shortfall) : out;
 }

@@ -1,11 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { AUDIT_RESULT_CAP, expandEntries, pageAuditList } from '../../transport/paging';
+import { warnInOutput, warningHint } from '../../../shared/hints';
+import { AUDIT_RESULT_CAP, expandEntries, pageAuditList, SESSION_SORT, shortfallWarning } from '../../transport/paging';
 import { flatten } from '../../transport/request';
-import { concurrencyOption, hint, showFor, wanted } from '../common';
+import { concurrencyOption, showFor, wanted } from '../common';
 
-export const DEFAULT_FIELDS = 'start_time,end_time,active,protocol,user.name,client.ip,recording.session_id,recording.target.ip';
+/**
+ * Selected Fields by default: when (start_time; creation_time, which every SPS version's session has) and who (the
+ * user's name, the gateway user and the server account), from where to where, and the IDs to act on. Field names of
+ * One Identity's own Power BI connector for SPS 7.3–8.2; a field this SPS does not have is simply left out.
+ */
+export const DEFAULT_FIELDS =
+	'start_time,creation_time,end_time,active,protocol,user.name,user.gateway_username,user.server_username,client.ip,recording.target.ip,recording.session_id';
 
 const show = showFor('auditSession', 'search');
 
@@ -81,7 +88,8 @@ export const description: INodeProperties[] = [
 		name: 'fields',
 		type: 'string',
 		default: DEFAULT_FIELDS,
-		description: 'Comma-separated session fields (dotted paths), e.g. protocol,recording.target.ip',
+		description:
+			'Comma-separated session fields (dotted paths), e.g. protocol,recording.target.ip. The default says when (start_time, creation_time) and who (user.name, user.gateway_username, user.server_username).',
 		displayOptions: { show: { resource: ['auditSession'], operation: ['search'], sessionData: ['fields'] } },
 	},
 	{
@@ -99,7 +107,8 @@ export const description: INodeProperties[] = [
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
 				default: {},
-				description: 'Other search parameters your SPS version supports (e.g. sort, content)',
+				description:
+					'Other search parameters your SPS version supports (e.g. content, or sort to replace the default newest-first order -start_time)',
 				options: [
 					{
 						displayName: 'Parameter',
@@ -140,8 +149,9 @@ function pick(body: IDataObject, fields: string[]): IDataObject {
 }
 
 /**
- * GET /api/audit/sessions with q / start / end / fields, paged by limit (≤ 500) and offset up to the requested
- * count, the end, or SPS's 10,000-result cap (a warning says when the cap cut the result).
+ * GET /api/audit/sessions with q / start / end / fields and sort (newest first unless the user sets it), paged by
+ * limit (≤ 500) and offset with the shared anchored pager up to the requested count, the end, or SPS's 10,000-result
+ * cap. A warning (output and execution hint) quotes SPS's match_count whenever fewer sessions were served.
  * Bodies: "fields" asks SPS to return them in the list (1 request per 500); "full" GETs each session's href with
  * bounded concurrency (1 request per session). If SPS ignores `fields`, each session is fetched and projected.
  */
@@ -179,7 +189,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		qs.fields = fields.join(',');
 	}
 
-	const listed = await pageAuditList.call(this, 'audit/sessions', qs, wanted.call(this, itemIndex), 'search audit sessions', itemIndex);
+	if (qs.sort === undefined) qs.sort = SESSION_SORT;
+	const want = wanted.call(this, itemIndex);
+	const listed = await pageAuditList.call(this, 'audit/sessions', qs, want, 'search audit sessions', itemIndex, { concurrency });
 	let entries = listed.items;
 	if (sessionData === 'full') {
 		entries = (await expandEntries.call(this, entries, concurrency, 'get an audit session', itemIndex)).entries;
@@ -189,13 +201,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			...e,
 			body: pick((e.body ?? {}) as IDataObject, fields),
 		}));
-		hint.call(this, 'This SPS ignored the fields parameter, so each session was fetched separately (one request per session).');
+		warningHint.call(this, 'This SPS ignored the fields parameter, so each session was fetched separately (one request per session).');
 	}
 	const out = entries.map(flatten);
-	if (listed.capped) {
-		const warning = `SPS matched ${listed.matchCount ?? 'more than 10,000'} sessions but serves only the first ${AUDIT_RESULT_CAP.toLocaleString('en-US')} of a search; ${out.length} were returned. Narrow the search (dates or query) to reach the rest.`;
-		hint.call(this, warning);
-		if (out.length) out[0] = { ...out[0], _warning: warning };
-	}
-	return out;
+	const shortfall = shortfallWarning(listed, want, 'sessions');
+	return shortfall ? warnInOutput.call(this, out, shortfall) : out;
 }

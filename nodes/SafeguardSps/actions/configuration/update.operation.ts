@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { warningHint } from '../../../shared/hints';
 import { changedPaths, deepMerge, referencesToKeys } from '../../transport/merge';
 import { spsRequest } from '../../transport/request';
 import {
@@ -9,7 +10,7 @@ import {
 	transactionStatus,
 	withTransaction,
 } from '../../transport/transaction';
-import { hint, jsonObjectParameter, showFor } from '../common';
+import { jsonObjectParameter, showFor } from '../common';
 
 export const description: INodeProperties[] = [
 	{
@@ -127,6 +128,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const status = await transactionStatus.call(this, itemIndex);
 	if (status.status !== 'open') await openTransaction.call(this, itemIndex);
 	const out = await apply();
-	hint.call(this, 'The change is pending in the SPS transaction of this login session: commit it with Transaction → Commit (or discard it with Roll Back).');
+	warningHint.call(this, 'The change is pending in the SPS transaction of this login session: commit it with Transaction → Commit (or discard it with Roll Back).');
 	return { ...out, committed: false, transaction: 'open' };
 }
