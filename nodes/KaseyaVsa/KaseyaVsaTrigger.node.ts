@@ -185,12 +185,6 @@ export class KaseyaVsaTrigger implements INodeType {
 				return null;
 			}
 			const rows = await readSince(cursorSince(cursor, NEW_AGENT_OVERLAP_MS), 'poll for new agents');
-			if ((staticData[key] as IDataObject).v !== 2) {
-				// a cursor of the previous version ({ts, ids}) had seen every agent older than ts, but it holds no key
-				// for them: the agents of the overlap before ts count as seen, or they would be emitted again
-				const before = rows.filter((row) => timeOf(row)! < cursor.ts);
-				cursor.keys.push(...baselineCursor(before, timeOf, idOf, NEW_AGENT_OVERLAP_MS).keys);
-			}
 			const next = advanceCursor(cursor, rows, timeOf, idOf, NEW_AGENT_OVERLAP_MS);
 			staticData[key] = next.cursor as unknown as IDataObject;
 			return next.fresh.length ? [this.helpers.returnJsonArray(next.fresh)] : null;
