@@ -153,6 +153,21 @@ describe('readAnchoredList: exact offset paging', () => {
 		expect(small.rows.length).toBe(100);
 	});
 
+	test('a page answered short while later pages in flight have rows: the read goes on instead of ending there', async () => {
+		const mem = memoryList(600);
+		const readPage = async (offset, limit, first) => {
+			const page = await mem.readPage(offset, limit, first);
+			// the appliance answers the page at offset 98 with only 10 rows, once
+			if (offset === 98 && !readPage.cut) {
+				readPage.cut = true;
+				return { ...page, rows: page.rows.slice(0, 10) };
+			}
+			return page;
+		};
+		const result = await readAnchoredList(options(mem, { readPage }));
+		expect(result.rows.map((r) => r.id)).toEqual(mem.list.map((r) => r.id));
+	});
+
 	test('Limit: at most the wanted rows, and no request for more than needed', async () => {
 		const mem = memoryList(1000);
 		const result = await readAnchoredList(options(mem, { want: 120 }));
