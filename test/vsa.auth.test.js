@@ -5,9 +5,10 @@
  * attempt on bad credentials, credential test, TLS with the CA field, and no secret in any error.
  * Everything runs through the real n8n engine (test/harness.js) against the strict simulator (test/sim/vsa.js).
  */
+const http = require('node:http');
 const path = require('node:path');
-const { Engine, assertNoSecrets } = require('./harness');
-const { createVsaSim, vsaCredential } = require('./sim/vsa');
+const { Engine, assertNoSecrets, credentialTypes } = require('./harness');
+const { createVsaSim, vsaCredential, byNumber } = require('./sim/vsa');
 const { makePki } = require('./sim/certs');
 
 const auth = require(path.join(__dirname, '..', 'dist', 'nodes', 'KaseyaVsa', 'transport', 'auth.js'));
@@ -21,6 +22,54 @@ function engineFor(sim, overrides) {
 }
 
 const authRequests = (sim) => sim.requests.filter((r) => r.path.toLowerCase() === '/api/v1.0/auth');
+
+/**
+ * The credential test as n8n's credentials tester runs it (packages/cli/src/services/credentials-tester.service.ts
+ * runRequestTest, the same in 1.123.x and 2.41.x): the test request through the real routing engine (the harness),
+ * then the verdict. On an HTTP error: the first `responseCode` rule matching the status, else the status text
+ * ("Unauthorized", "Forbidden"), else the error's message. On an answer: the first `responseSuccessBody` rule whose
+ * key holds its value in the answer's body (what the routing engine outputs), else "Connection successful!". The
+ * harness does not hand back that body, so it is taken from the simulator's answer to the test read.
+ */
+async function n8nCredentialTest(engine, sim) {
+	let body;
+	const hook = sim.onRequest;
+	sim.onRequest = (ctx) => {
+		if (ctx.path === '/api/v1.0/assetmgmt/agents') {
+			const send = ctx.send;
+			ctx.send = (status, text, headers) => {
+				body = text;
+				return send(status, text, headers);
+			};
+		}
+		return hook?.(ctx);
+	};
+	let result;
+	try {
+		result = await engine.testCredential(CRED);
+	} finally {
+		sim.onRequest = hook;
+	}
+	const rules = credentialTypes[CRED].test.rules ?? [];
+	if (result.status !== 'OK') {
+		const status = Number(result.error?.httpCode);
+		if (status) {
+			const rule = rules.find((r) => r.type === 'responseCode' && r.properties.value === status);
+			if (rule) return { status: 'Error', message: rule.properties.message };
+			if (status < 199 || status > 299) return { status: 'Error', message: http.STATUS_CODES[status] || `Received HTTP status code: ${status}` };
+		}
+		return { status: 'Error', message: result.message };
+	}
+	let json = body;
+	try {
+		json = typeof body === 'string' && body.trim().startsWith('{') ? JSON.parse(body) : body;
+	} catch {
+		// not JSON: the routing engine outputs the text
+	}
+	const get = (obj, key) => (obj !== null && typeof obj === 'object' ? obj[key] : undefined);
+	const rule = rules.find((r) => r.type === 'responseSuccessBody' && get(json, r.properties.key) === r.properties.value);
+	return rule ? { status: 'Error', message: rule.properties.message } : result;
+}
 
 describe('Kaseya VSA authentication', () => {
 	let sim;
@@ -177,7 +226,7 @@ describe('Kaseya VSA authentication', () => {
 			};
 			const r = await engine.runNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: true });
 			expect(r.status).toBe('success');
-			expect(r.items.map((a) => a.AgentId)).toEqual(sim.state.agents.map((a) => a.AgentId));
+			expect(r.items.map((a) => a.AgentId)).toEqual(sim.state.agents.map((a) => a.AgentId).sort(byNumber));
 			expect(authRequests(sim)).toHaveLength(2);
 			expect(engine.logins(CRED)).toBe(2);
 			const listCalls = sim.requests.filter((q) => q.path === '/api/v1.0/assetmgmt/agents');
@@ -187,9 +236,10 @@ describe('Kaseya VSA authentication', () => {
 			expect(refused.length).toBeGreaterThanOrEqual(2);
 			expect(refused.length).toBeLessThanOrEqual(4);
 			// …yet one login renewed the session for all of them, and each page was answered exactly once
+			// (every page after the first starts one row before the end of the previous one: the overlap row)
 			const answered = listCalls.filter((q) => !q.refused).map((q) => Number(q.query.$skip));
-			expect(answered.sort((x, y) => x - y)).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900]);
-			expect(listCalls).toHaveLength(10 + refused.length);
+			expect(answered.sort((x, y) => x - y)).toEqual([0, 99, 198, 297, 396, 495, 594, 693, 792, 891, 990]);
+			expect(listCalls).toHaveLength(11 + refused.length);
 		});
 	}
 
@@ -281,17 +331,65 @@ describe('Kaseya VSA authentication', () => {
 	test('credential test: real login plus a cheap authenticated read; a bad PAT fails with the VSA message and no secret', async () => {
 		sim = createVsaSim({ agents: 3 });
 		await sim.start();
-		const ok = await engineFor(sim).testCredential(CRED);
+		const ok = await n8nCredentialTest(engineFor(sim), sim);
 		expect(ok.status).toBe('OK');
 		expect(sim.requests.map((q) => `${q.method} ${q.path}`)).toEqual(['GET /api/v1.0/auth', 'GET /api/v1.0/assetmgmt/agents']);
 		expect(sim.requests[1].query.$top).toBe('1');
 		expect(sim.requests[1].headers.authorization).toMatch(/^Bearer /);
 
 		const wrong = '99999999-9999-9999-9999-999999999999';
-		const bad = await engineFor(sim, { accessToken: wrong }).testCredential(CRED);
+		const bad = await n8nCredentialTest(engineFor(sim, { accessToken: wrong }), sim);
 		expect(bad.status).toBe('Error');
 		expect(bad.message).toMatch(/Invalid credentials/);
 		assertNoSecrets([wrong], bad);
+	});
+
+	test('credential test, token refused on the test read (a proxy strips Authorization): says so and what to check, not "Unauthorized"', async () => {
+		sim = createVsaSim({ agents: 3 });
+		await sim.start();
+		// a reverse proxy that drops the Authorization header of API calls (the VSA then answers 401 4000001)
+		sim.onRequest = (ctx) => {
+			if (ctx.path !== '/api/v1.0/auth') delete ctx.headers.authorization;
+		};
+		const verdict = await n8nCredentialTest(engineFor(sim), sim);
+		expect(verdict.status).toBe('Error');
+		expect(verdict.message).not.toMatch(/^(Unauthorized|Authorization failed)/);
+		expect(verdict.message).toMatch(/refused the session token it had just issued/);
+		expect(verdict.message).toMatch(/401/);
+		expect(verdict.message).toMatch(/Authorization header/);
+		expect(verdict.message).toMatch(/proxy/);
+		// the read is judged by its answer: no second login
+		expect(sim.requests.map((q) => `${q.path} ${q.status}`)).toEqual(['/api/v1.0/auth 200', '/api/v1.0/assetmgmt/agents 401']);
+		assertNoSecrets([PAT, ...sim.state.tokens.keys()], verdict);
+	});
+
+	test('credential test, a proxy or portal page answers the test read (HTML, any status): says the VSA did not answer, not "OK"', async () => {
+		sim = createVsaSim({ agents: 3 });
+		await sim.start();
+		for (const status of [200, 401, 502]) {
+			sim.onRequest = (ctx) => {
+				if (ctx.path !== '/api/v1.0/assetmgmt/agents') return undefined;
+				ctx.send(status, '<html><body><h1>Access gateway</h1><p>Please sign in.</p></body></html>', { 'Content-Type': 'text/html' });
+				return true;
+			};
+			const verdict = await n8nCredentialTest(engineFor(sim), sim);
+			expect(verdict.status).toBe('Error');
+			expect(verdict.message).toMatch(/not answered by the VSA's REST API/);
+			expect(verdict.message).toMatch(/proxy/);
+		}
+	});
+
+	test('credential test, access denied on the test read (HTTP 403): names the Role, the Scope and the PAT scope, not "Forbidden"', async () => {
+		sim = createVsaSim({ agents: 3, users: [{ username: 'tech', password: 'x-Pass-1', pat: PAT, role: 'noAgents' }] });
+		await sim.start();
+		const verdict = await n8nCredentialTest(engineFor(sim), sim);
+		expect(verdict.status).toBe('Error');
+		expect(verdict.message).not.toMatch(/^Forbidden/);
+		expect(verdict.message).toMatch(/403/);
+		expect(verdict.message).toMatch(/Role/);
+		expect(verdict.message).toMatch(/Scope/);
+		expect(verdict.message).toMatch(/REST API/);
+		expect(sim.requests.map((q) => `${q.path} ${q.status}`)).toEqual(['/api/v1.0/auth 200', '/api/v1.0/assetmgmt/agents 403']);
 	});
 
 	test('limited role: login works, /system reads get 403 4030001 with a Role/Scope hint', async () => {
@@ -305,6 +403,30 @@ describe('Kaseya VSA authentication', () => {
 		expect(r.error.description).toMatch(/Scope/);
 		expect(authRequests(sim)).toHaveLength(1);
 	});
+
+	test("the credential's Request Timeout (Seconds) applies to the login and to every read; the timeout hint names that field", async () => {
+		sim = createVsaSim({ agents: 150 });
+		await sim.start();
+		expect(credentialTypes[CRED].properties.map((p) => p.name)).toContain('timeoutSeconds');
+		// a read slower than the credential's timeout (1 s) on every attempt
+		sim.faults.add({ path: '/api/v1.0/assetmgmt/agents', delayMs: 1500, passThrough: true, times: Infinity });
+		const slowRead = await engineFor(sim, { timeoutSeconds: 1 }).runNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: false, limit: 5 });
+		expect(slowRead.status).toBe('error');
+		expect(slowRead.error.message).toMatch(/timed out/);
+		expect(slowRead.error.description).toMatch(/'Request Timeout \(Seconds\)' in the credential/);
+		// the same read with 3 s is fine
+		const patient = await engineFor(sim, { timeoutSeconds: 3 }).runNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: false, limit: 5 });
+		expect(patient.status).toBe('success');
+		expect(patient.items).toHaveLength(5);
+
+		// the login too
+		sim.faults.clear();
+		sim.faults.add({ path: '/api/v1.0/auth', delayMs: 1500, passThrough: true, times: Infinity });
+		const slowLogin = await engineFor(sim, { timeoutSeconds: 1 }).runNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: false, limit: 5 });
+		expect(slowLogin.status).toBe('error');
+		expect(`${slowLogin.error.message} ${slowLogin.error.description}`).toMatch(/timed out|ECONNABORTED|timeout/i);
+		assertNoSecrets([PAT, PASSWORD], slowRead.error, slowLogin.error, slowLogin.run.data.resultData);
+	}, 60_000);
 
 	test('network failure during login: short message, no Basic blob or secret', async () => {
 		const engine = new Engine({ [CRED]: { server: 'http://127.0.0.1:1', authMethod: 'pat', username: 'admin', accessToken: PAT, session: '' } });
