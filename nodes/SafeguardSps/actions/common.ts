@@ -45,6 +45,24 @@ export function autoCommitProperty(resource: string, operation: string): INodePr
 	};
 }
 
+/** "Fields (JSON)" of a configuration change: the fields to write, references as key strings. */
+export function jsonFieldsProperty(operation: string, description: string): INodeProperties {
+	return { displayName: 'Fields (JSON)', name: 'fields', type: 'json', required: true, default: '{}', description, displayOptions: showFor('configuration', operation) };
+}
+
+/** The "Options" collection of an operation. */
+export function optionsProperty(show: IDisplayOptions, options: INodeProperties[]): INodeProperties {
+	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, displayOptions: show, options };
+}
+
+/** A required text parameter ("Name", "List Path", "Query"…) of one operation. */
+export function textProperty(
+	show: IDisplayOptions,
+	p: { displayName: string; name: string; placeholder: string; description: string; required?: boolean },
+): INodeProperties {
+	return { displayName: p.displayName, name: p.name, type: 'string', default: '', placeholder: p.placeholder, description: p.description, displayOptions: show, ...(p.required ? { required: true } : {}) };
+}
+
 export const concurrencyOption: INodeProperties = {
 	displayName: 'Concurrency',
 	name: 'concurrency',

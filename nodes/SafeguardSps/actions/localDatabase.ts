@@ -2,12 +2,15 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { returnAllOrLimit } from '../../shared/descriptions';
+import type { OperationModule } from '../../shared/execute';
+import type { ResourceDefinition } from '../../shared/resource';
+import { defineResource } from '../../shared/resource';
 import type { SimpleField } from '../../shared/simplify';
 import type { LocalEntity } from '../transport/localDatabase';
 import { getLocal, listLocal, localRow } from '../transport/localDatabase';
 import { spsRequest } from '../transport/request';
 import { changeConfiguration } from '../transport/transaction';
-import { autoCommitProperty, concurrencyOption, locator, locatorValue, showFor, wanted } from './common';
+import { autoCommitProperty, concurrencyOption, locator, locatorValue, optionsProperty, showFor, wanted } from './common';
 import { simplifyFor, simplifyOut } from './simplify';
 
 /**
@@ -16,6 +19,31 @@ import { simplifyFor, simplifyOut } from './simplify';
  */
 
 const title = (s: string) => s.replace(/\b\w/g, (c) => c.toUpperCase());
+
+/**
+ * A local-database resource: its five operations, with the Operation selector (Get Many by default). `change` says
+ * what Update and Delete do to that kind of entry.
+ */
+export function localResource(
+	entity: LocalEntity,
+	operations: Record<'create' | 'delete' | 'get' | 'getMany' | 'update', OperationModule>,
+	change: { create: string; update: string; delete: string },
+): ResourceDefinition {
+	const noun = entity.noun;
+	const article = /^[aeiou]/i.test(noun) ? 'an' : 'a';
+	return defineResource(
+		entity.resource,
+		[
+			{ name: 'Create', value: 'create', action: `Create ${article} ${noun}`, description: change.create },
+			{ name: 'Delete', value: 'delete', action: `Delete ${article} ${noun}`, description: change.delete },
+			{ name: 'Get', value: 'get', action: `Get ${article} ${noun}`, description: `Get one ${noun}` },
+			{ name: 'Get Many', value: 'getMany', action: `Get many ${entity.plural}`, description: `List the ${entity.plural}` },
+			{ name: 'Update', value: 'update', action: `Update ${article} ${noun}`, description: change.update },
+		],
+		operations,
+		'getMany',
+	);
+}
 
 export function entityLocator(entity: LocalEntity, operation: string): INodeProperties {
 	return locator({
@@ -40,15 +68,7 @@ export function getManyOperation(entity: LocalEntity, simple: SimpleField[]) {
 	const description: INodeProperties[] = [
 		...returnAllOrLimit(entity.resource, 'getMany'),
 		...simplifyFor(entity.resource, 'getMany'),
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			displayOptions: showFor(entity.resource, 'getMany'),
-			options: [concurrencyOption],
-		},
+		optionsProperty(showFor(entity.resource, 'getMany'), [concurrencyOption]),
 	];
 	async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;

@@ -5,32 +5,21 @@ import { warnInOutput, warningHint } from '../../../shared/hints';
 import { AUDIT_RESULT_CAP, expandEntries, pageAuditList, SESSION_SORT, shortfallWarning } from '../../transport/paging';
 import { flatten } from '../../transport/request';
 import { ACTIVE_FIELDS, runningQuery } from '../../transport/sessions';
-import { concurrencyOption, showFor, wanted } from '../common';
+import { concurrencyOption, optionsProperty, showFor, textProperty, wanted } from '../common';
 import { SESSION_SIMPLE, simplifyFor, simplifyOut } from '../simplify';
 
 const show = showFor('activeSession', 'getMany');
 
 export const description: INodeProperties[] = [
-	{
+	textProperty(show, {
 		displayName: 'Query',
 		name: 'query',
-		type: 'string',
-		default: '',
 		placeholder: 'protocol:SSH',
 		description: 'Optional SPS search expression (q) to narrow the running sessions, e.g. protocol:SSH or user.name:jdoe',
-		displayOptions: show,
-	},
+	}),
 	...returnAllOrLimit('activeSession', 'getMany', AUDIT_RESULT_CAP),
 	...simplifyFor('activeSession', 'getMany'),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: show,
-		options: [concurrencyOption],
-	},
+	optionsProperty(show, [concurrencyOption]),
 ];
 
 /**

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { warnInOutput, warningHint } from '../../../shared/hints';
 import { AUDIT_RESULT_CAP, expandEntries, pageAuditList, SESSION_SORT, shortfallWarning } from '../../transport/paging';
 import { flatten } from '../../transport/request';
-import { concurrencyOption, showFor, versionedDefault, wanted } from '../common';
+import { concurrencyOption, optionsProperty, showFor, textProperty, versionedDefault, wanted } from '../common';
 import { SESSION_SIMPLE, simplifyFor, simplifyOut } from '../simplify';
 
 /**
@@ -46,15 +46,12 @@ const SESSION_DATA: INodeProperties = {
 };
 
 export const description: INodeProperties[] = [
-	{
+	textProperty(show, {
 		displayName: 'Query',
 		name: 'query',
-		type: 'string',
-		default: '',
 		placeholder: 'protocol:SSH',
 		description: 'SPS search expression (the q parameter), e.g. protocol:SSH. Leave empty for all sessions.',
-		displayOptions: show,
-	},
+	}),
 	{
 		displayName: 'Started After',
 		name: 'startDate',
@@ -101,15 +98,8 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['auditSession'], operation: ['search'], sessionData: ['fields'] } },
 	},
 	...simplifyFor('auditSession', 'search'),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: show,
-		options: [
-			concurrencyOption,
+	optionsProperty(show, [
+		concurrencyOption,
 			{
 				displayName: 'Additional Query Parameters',
 				name: 'extraQuery',
@@ -129,8 +119,7 @@ export const description: INodeProperties[] = [
 					},
 				],
 			},
-		],
-	},
+	]),
 ];
 
 function isoDate(this: IExecuteFunctions, value: unknown, label: string, itemIndex: number): string | undefined {

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { referencesToKeys } from '../../transport/merge';
 import { apiPath, spsRequest } from '../../transport/request';
 import { changeConfiguration } from '../../transport/transaction';
-import { autoCommitProperty, jsonObjectParameter, showFor } from '../common';
+import { autoCommitProperty, jsonFieldsProperty, jsonObjectParameter, showFor } from '../common';
 
 export const listPathProperty = (operation: string, description: string): INodeProperties => ({
 	displayName: 'List Path',
@@ -33,16 +33,10 @@ export const description: INodeProperties[] = [
 		'create',
 		'The list below /api to add an entry to, e.g. configuration/ssh/connections (a connection policy) or configuration/aaa/local_database/groups',
 	),
-	{
-		displayName: 'Fields (JSON)',
-		name: 'fields',
-		type: 'json',
-		required: true,
-		default: '{}',
-		description:
-			'The whole new entry, as SPS expects it (every field of the list’s entries: Configuration → Get on an existing entry shows them). References may be given as key strings.',
-		displayOptions: showFor('configuration', 'create'),
-	},
+	jsonFieldsProperty(
+		'create',
+		'The whole new entry, as SPS expects it (every field of the list’s entries: Configuration → Get on an existing entry shows them). References may be given as key strings.',
+	),
 	autoCommitProperty('configuration', 'create'),
 ];
 

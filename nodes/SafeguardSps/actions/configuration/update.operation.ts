@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { changedPaths, deepMerge, referencesToKeys } from '../../transport/merge';
 import { spsRequest } from '../../transport/request';
 import { changeConfiguration } from '../../transport/transaction';
-import { autoCommitProperty, jsonObjectParameter, showFor } from '../common';
+import { autoCommitProperty, jsonFieldsProperty, jsonObjectParameter, showFor } from '../common';
 
 export const description: INodeProperties[] = [
 	{
@@ -36,16 +36,10 @@ export const description: INodeProperties[] = [
 		default: 'merge',
 		displayOptions: showFor('configuration', 'update'),
 	},
-	{
-		displayName: 'Fields (JSON)',
-		name: 'fields',
-		type: 'json',
-		required: true,
-		default: '{}',
-		description:
-			'Fields to change, e.g. {"admin_address": "ops@example.com"}. Objects merge, arrays and values replace. References may be given as key strings.',
-		displayOptions: showFor('configuration', 'update'),
-	},
+	jsonFieldsProperty(
+		'update',
+		'Fields to change, e.g. {"admin_address": "ops@example.com"}. Objects merge, arrays and values replace. References may be given as key strings.',
+	),
 	autoCommitProperty('configuration', 'update'),
 ];
 

@@ -1,33 +1,32 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { LOCAL_GROUPS, nameList } from '../../transport/localDatabase';
 import { spsRequest } from '../../transport/request';
 import { changeConfiguration } from '../../transport/transaction';
-import { autoCommitProperty, showFor } from '../common';
+import { autoCommitProperty, showFor, textProperty } from '../common';
 
 const show = showFor('localGroup', 'create');
 
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Name',
-		name: 'name',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'session-auditors',
-		description: 'The name of the new group (SPS’s access-control lists grant privileges to group names)',
-		displayOptions: show,
-	},
-	{
+/** The member names of a group (local users, or LDAP users and groups). */
+export function membersProperty(s: IDisplayOptions): INodeProperties {
+	return textProperty(s, {
 		displayName: 'Members',
 		name: 'members',
-		type: 'string',
-		default: '',
 		placeholder: 'jdoe, asmith',
 		description: 'Comma-separated names of local users (or, with LDAP authentication, LDAP users or groups)',
-		displayOptions: show,
-	},
+	});
+}
+
+export const description: INodeProperties[] = [
+	textProperty(show, {
+		displayName: 'Name',
+		name: 'name',
+		required: true,
+		placeholder: 'session-auditors',
+		description: 'The name of the new group (SPS’s access-control lists grant privileges to group names)',
+	}),
+	membersProperty(show),
 	autoCommitProperty('localGroup', 'create'),
 ];
 

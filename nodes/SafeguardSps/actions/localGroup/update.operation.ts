@@ -5,6 +5,7 @@ import { getLocal, LOCAL_GROUPS, nameList, putLocal } from '../../transport/loca
 import { changeConfiguration } from '../../transport/transaction';
 import { autoCommitProperty, showFor } from '../common';
 import { entityKey, entityLocator } from '../localDatabase';
+import { membersProperty } from './create.operation';
 
 const show = showFor('localGroup', 'update');
 
@@ -22,15 +23,7 @@ export const description: INodeProperties[] = [
 		default: 'add',
 		displayOptions: show,
 	},
-	{
-		displayName: 'Members',
-		name: 'members',
-		type: 'string',
-		default: '',
-		placeholder: 'jdoe, asmith',
-		description: 'Comma-separated names of local users (or LDAP users or groups)',
-		displayOptions: show,
-	},
+	membersProperty(show),
 	autoCommitProperty('localGroup', 'update'),
 ];
 

@@ -4,23 +4,14 @@ import { NodeOperationError } from 'n8n-workflow';
 import { editMemberships, LOCAL_USERS, storePassword } from '../../transport/localDatabase';
 import { spsRequest } from '../../transport/request';
 import { changeConfiguration } from '../../transport/transaction';
-import { autoCommitProperty, showFor } from '../common';
+import { autoCommitProperty, optionsProperty, showFor, textProperty } from '../common';
 
 const show = showFor('localUser', 'create');
 
 export const USER_NAME = /^[A-Za-z0-9_.@-]+$/;
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Name',
-		name: 'name',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'jdoe',
-		description: 'The login name of the new user',
-		displayOptions: show,
-	},
+	textProperty(show, { displayName: 'Name', name: 'name', required: true, placeholder: 'jdoe', description: 'The login name of the new user' }),
 	{
 		displayName: 'Password',
 		name: 'password',
@@ -31,15 +22,8 @@ export const description: INodeProperties[] = [
 		description: 'The user’s password. Stored in SPS as a write-only reference; never part of the output.',
 		displayOptions: show,
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: show,
-		options: [
-			{
+	optionsProperty(show, [
+		{
 				displayName: 'Group Names or IDs',
 				name: 'groups',
 				type: 'multiOptions',
@@ -47,9 +31,8 @@ export const description: INodeProperties[] = [
 				default: [],
 				description:
 					'Local groups the user joins, in the same transaction (one read and one write per group). Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-			},
-		],
-	},
+		},
+	]),
 	autoCommitProperty('localUser', 'create'),
 ];
 
