@@ -96,7 +96,8 @@ export async function searchLocalGroups(this: ILoadOptionsFunctions, filter?: st
 /** The entries of the list named in List Path, by name (1 + one request per entry whose list item has no body). */
 export async function searchListEntries(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const raw = String(this.getCurrentNodeParameter('listPath') ?? '').trim();
-	if (!raw) return { results: [] };
+	// nothing to list until List Path is a literal path (an expression has no value in the editor)
+	if (!raw || raw.startsWith('=')) return { results: [] };
 	const path = apiPath(raw);
 	const res = await spsRequest.call(this, { method: 'GET', path, operation: `list the entries of ${path}` });
 	const items = (Array.isArray(res.items) ? res.items : []) as IDataObject[];
