@@ -56,14 +56,14 @@ export const DEFAULT_OWNER = Object.freeze({
 
 /**
  * Pinned lines. Bump a version here and the next ensureRuntime() reinstalls (the marker records the pin).
- * `expect`: measured on a clean first install (2-core machine, empty npm cache; scripts/N8N_RUNTIME_NOTES.md), for
- * the progress estimates.
+ * `expect`: measured on clean first installs (2-core machine; scripts/N8N_RUNTIME_NOTES.md), for the progress
+ * estimates: manifests npm fetches while resolving, minutes from idle to heavily loaded, disk of the folder.
  */
 export const LINES = Object.freeze({
 	v1: {
 		n8n: N8N.v1, // newest 1.123.x the registry serves (npm view n8n@1.123 version)
 		overrides: { xlsx: '0.18.5' },
-		expect: { manifests: 1750, installMinutes: '3–6', disk: '1.8 GB', sqliteCompileSeconds: 70 },
+		expect: { manifests: 1400, installMinutes: '4–12', disk: '1.7 GB', sqliteCompileSeconds: 70 },
 		env: {
 			// 1.123.81 defaults to the isolated-vm expression engine ('vm'); its isolated-vm 6.2.0 needs
 			// Node >= 22 (prebuilds only for ABI 127/137), so on Node 20 use the legacy engine.
@@ -78,7 +78,7 @@ export const LINES = Object.freeze({
 	v2: {
 		n8n: N8N.v2, // 2.41.3 is not installable from this registry (missing @n8n/* siblings)
 		overrides: { xlsx: '0.18.5', linkedom: '0.18.14' },
-		expect: { manifests: 2150, installMinutes: '4–8', disk: '3.0 GB', sqliteCompileSeconds: 70 },
+		expect: { manifests: 1700, installMinutes: '5–12', disk: '2.8 GB', sqliteCompileSeconds: 70 },
 		env: {
 			DB_SQLITE_POOL_SIZE: '2',
 			N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false',

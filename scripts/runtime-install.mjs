@@ -277,7 +277,7 @@ export async function installRuntime({ line, dir, pkg, nodeBin, expect = {}, n8n
 			else delete buildEnv.npm_config_nodedir; // node-gyp downloads the headers (a machine-wide nodedir may point at another Node's)
 			const t = Date.now();
 			const typical = expect.sqliteCompileSeconds ?? 70;
-			rep.line(`3/3 no prebuilt sqlite3 binary could be downloaded (${reason}): compiling it from source (typically ${typical} s)…`);
+			rep.line(`3/3 no prebuilt sqlite3 binary could be downloaded (${reason}): compiling it from source (typically ${typical} s, up to 3 min on a busy machine)…`);
 			try {
 				await runQuiet({
 					npm: true,
