@@ -13,8 +13,10 @@
 //   3. the tarball `npm pack` makes: only what n8n loads (dist/nodes and dist/credentials: .js, codex .node.json,
 //      icons) plus package.json, README and LICENSE; no sources, tests, source maps or type declarations; its size;
 //   4. --release (the publish workflow): the metadata n8n verification matches against the GitHub repository
-//      (repository.url on github.com, a real author e-mail, homepage), the version equals the pushed tag, and
-//      CHANGELOG.md has a section for it. Without --release these are listed as "before publishing" notes.
+//      (repository.url on github.com, a real author e-mail, homepage), the editor's Docs links (credentials'
+//      documentationUrl, codex documentation) lead to README sections of that repository, the version equals the
+//      pushed tag, and CHANGELOG.md has a section for it. Without --release these are listed as "before
+//      publishing" notes.
 // Prints one line per check and `N passed, N failed` last; exits 1 on any failure.
 
 import { execFileSync } from 'node:child_process';
@@ -112,6 +114,38 @@ try {
 
 // ------------------------------------------------------------------ 4. release metadata
 
+/** GitHub's heading anchors of the README (lower case, punctuation dropped, spaces to dashes) */
+function readmeAnchors() {
+	const text = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+	const seen = new Map();
+	const out = new Set();
+	for (const m of text.matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
+		let slug = m[1].toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').trim().replace(/\s/g, '-');
+		const n = seen.get(slug) ?? 0;
+		seen.set(slug, n + 1);
+		if (n) slug = `${slug}-${n}`;
+		out.add(slug);
+	}
+	return out;
+}
+
+/** Documentation links n8n shows in the editor: credentials' documentationUrl, the codex files' documentation. */
+function docLinks() {
+	const links = [];
+	for (const f of pkg.n8n?.credentials ?? []) {
+		const text = fs.existsSync(path.join(ROOT, f)) ? fs.readFileSync(path.join(ROOT, f), 'utf8') : '';
+		const m = /documentationUrl\s*=\s*['"`]([^'"`]+)['"`]/.exec(text);
+		if (m) links.push([path.basename(f), m[1]]);
+	}
+	for (const f of pkg.n8n?.nodes ?? []) {
+		const codex = path.join(ROOT, f.replace(/\.js$/, '.json'));
+		if (!fs.existsSync(codex)) continue;
+		const c = JSON.parse(fs.readFileSync(codex, 'utf8'));
+		for (const kind of ['primaryDocumentation', 'credentialDocumentation']) for (const d of c.resources?.[kind] ?? []) links.push([`${path.basename(codex)} ${kind}`, d.url]);
+	}
+	return links;
+}
+
 {
 	const repo = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
 	const email = typeof pkg.author === 'string' ? /<([^>]+)>/.exec(pkg.author)?.[1] : pkg.author?.email;
@@ -121,6 +155,14 @@ try {
 		[!!email && !placeholder.test(email), `author.email is a real address (now: ${email ?? 'absent'})`],
 		[!!pkg.homepage && !placeholder.test(pkg.homepage), `homepage is set (now: ${pkg.homepage ?? 'absent'})`],
 	];
+	// the editor's Docs links must lead to this package's README section (on its repository once that is known)
+	const anchors = readmeAnchors();
+	const base = (repo ?? '').replace(/^git\+/, '').replace(/\.git$/, '');
+	const badLinks = docLinks().filter(([, url]) => {
+		const [page, anchor] = url.split('#');
+		return !anchor || !anchors.has(anchor) || (base ? page !== base : !/^https:\/\//.test(page));
+	});
+	items.push([!badLinks.length, `the editor's Docs links point at README sections${base ? ` of ${base}` : ''} (${badLinks.length ? `wrong: ${badLinks.map(([where, url]) => `${where} → ${url}`).join('; ')}` : 'all found'})`]);
 	const tag = process.env.GITHUB_REF_TYPE === 'tag' ? process.env.GITHUB_REF_NAME : process.env.RELEASE_TAG;
 	if (RELEASE || tag) {
 		items.push([!tag || tag.replace(/^v/, '') === pkg.version, `the tag (${tag ?? 'none'}) equals package.json version ${pkg.version}`]);
