@@ -9,6 +9,15 @@ const { formatWithOptions } = require('node:util');
 const { TestEnvironment } = require('jest-environment-node');
 
 const METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table'];
+
+// In a jest worker process (IPC to jest), once jest has sent its last message the event loop empties and Node tears
+// the process down: with n8n's modules loaded that can take longer than jest's 500 ms grace on a busy machine, and
+// jest then prints "A worker process has failed to exit gracefully" although nothing leaked (no handle is left at
+// that point). process.exit skips most of that teardown; the results are all sent by then.
+if (typeof process.send === 'function' && process.env.JEST_WORKER_ID && !process.__quietEnvironmentExit) {
+	process.__quietEnvironmentExit = true;
+	process.once('beforeExit', (code) => process.exit(code));
+}
 const verbose = () => /^(1|true|yes)$/i.test(process.env.VERBOSE ?? '');
 
 class QuietEnvironment extends TestEnvironment {
