@@ -15,6 +15,9 @@ if (!process.env.N8N_USER_FOLDER) {
 	process.env.N8N_USER_FOLDER = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-it-appliances-'));
 }
 process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
+// n8n's own logger (winston) prints every node error the tests provoke on purpose; it writes to the process'
+// stdout directly, past jest's console. Quiet unless VERBOSE=1 (or an explicit N8N_LOG_LEVEL).
+if (!/^(1|true|yes)$/i.test(process.env.VERBOSE ?? '')) process.env.N8N_LOG_LEVEL ??= 'silent';
 
 const { Workflow, ICredentialsHelper, NodeHelpers, createRunExecutionData, createEmptyRunExecutionData } = require('n8n-workflow');
 const { WorkflowExecute, ExecutionLifecycleHooks } = require('n8n-core');
