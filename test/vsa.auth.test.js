@@ -5,7 +5,6 @@
  * attempt on bad credentials, credential test, TLS with the CA field, and no secret in any error.
  * Everything runs through the real n8n engine (test/harness.js) against the strict simulator (test/sim/vsa.js).
  */
-const http = require('node:http');
 const path = require('node:path');
 const { Engine, assertNoSecrets, credentialTypes } = require('./harness');
 const { createVsaSim, vsaCredential, byNumber } = require('./sim/vsa');
@@ -22,54 +21,6 @@ function engineFor(sim, overrides) {
 }
 
 const authRequests = (sim) => sim.requests.filter((r) => r.path.toLowerCase() === '/api/v1.0/auth');
-
-/**
- * The credential test as n8n's credentials tester runs it (packages/cli/src/services/credentials-tester.service.ts
- * runRequestTest, the same in 1.123.x and 2.41.x): the test request through the real routing engine (the harness),
- * then the verdict. On an HTTP error: the first `responseCode` rule matching the status, else the status text
- * ("Unauthorized", "Forbidden"), else the error's message. On an answer: the first `responseSuccessBody` rule whose
- * key holds its value in the answer's body (what the routing engine outputs), else "Connection successful!". The
- * harness does not hand back that body, so it is taken from the simulator's answer to the test read.
- */
-async function n8nCredentialTest(engine, sim) {
-	let body;
-	const hook = sim.onRequest;
-	sim.onRequest = (ctx) => {
-		if (ctx.path === '/api/v1.0/assetmgmt/agents') {
-			const send = ctx.send;
-			ctx.send = (status, text, headers) => {
-				body = text;
-				return send(status, text, headers);
-			};
-		}
-		return hook?.(ctx);
-	};
-	let result;
-	try {
-		result = await engine.testCredential(CRED);
-	} finally {
-		sim.onRequest = hook;
-	}
-	const rules = credentialTypes[CRED].test.rules ?? [];
-	if (result.status !== 'OK') {
-		const status = Number(result.error?.httpCode);
-		if (status) {
-			const rule = rules.find((r) => r.type === 'responseCode' && r.properties.value === status);
-			if (rule) return { status: 'Error', message: rule.properties.message };
-			if (status < 199 || status > 299) return { status: 'Error', message: http.STATUS_CODES[status] || `Received HTTP status code: ${status}` };
-		}
-		return { status: 'Error', message: result.message };
-	}
-	let json = body;
-	try {
-		json = typeof body === 'string' && body.trim().startsWith('{') ? JSON.parse(body) : body;
-	} catch {
-		// not JSON: the routing engine outputs the text
-	}
-	const get = (obj, key) => (obj !== null && typeof obj === 'object' ? obj[key] : undefined);
-	const rule = rules.find((r) => r.type === 'responseSuccessBody' && get(json, r.properties.key) === r.properties.value);
-	return rule ? { status: 'Error', message: rule.properties.message } : result;
-}
 
 describe('Kaseya VSA authentication', () => {
 	let sim;
@@ -331,14 +282,14 @@ describe('Kaseya VSA authentication', () => {
 	test('credential test: real login plus a cheap authenticated read; a bad PAT fails with the VSA message and no secret', async () => {
 		sim = createVsaSim({ agents: 3 });
 		await sim.start();
-		const ok = await n8nCredentialTest(engineFor(sim), sim);
+		const ok = await engineFor(sim).testCredential(CRED);
 		expect(ok.status).toBe('OK');
 		expect(sim.requests.map((q) => `${q.method} ${q.path}`)).toEqual(['GET /api/v1.0/auth', 'GET /api/v1.0/assetmgmt/agents']);
 		expect(sim.requests[1].query.$top).toBe('1');
 		expect(sim.requests[1].headers.authorization).toMatch(/^Bearer /);
 
 		const wrong = '99999999-9999-9999-9999-999999999999';
-		const bad = await n8nCredentialTest(engineFor(sim, { accessToken: wrong }), sim);
+		const bad = await engineFor(sim, { accessToken: wrong }).testCredential(CRED);
 		expect(bad.status).toBe('Error');
 		expect(bad.message).toMatch(/Invalid credentials/);
 		assertNoSecrets([wrong], bad);
@@ -351,7 +302,7 @@ describe('Kaseya VSA authentication', () => {
 		sim.onRequest = (ctx) => {
 			if (ctx.path !== '/api/v1.0/auth') delete ctx.headers.authorization;
 		};
-		const verdict = await n8nCredentialTest(engineFor(sim), sim);
+		const verdict = await engineFor(sim).testCredential(CRED);
 		expect(verdict.status).toBe('Error');
 		expect(verdict.message).not.toMatch(/^(Unauthorized|Authorization failed)/);
 		expect(verdict.message).toMatch(/refused the session token it had just issued/);
@@ -372,7 +323,7 @@ describe('Kaseya VSA authentication', () => {
 				ctx.send(status, '<html><body><h1>Access gateway</h1><p>Please sign in.</p></body></html>', { 'Content-Type': 'text/html' });
 				return true;
 			};
-			const verdict = await n8nCredentialTest(engineFor(sim), sim);
+			const verdict = await engineFor(sim).testCredential(CRED);
 			expect(verdict.status).toBe('Error');
 			expect(verdict.message).toMatch(/not answered by the VSA's REST API/);
 			expect(verdict.message).toMatch(/proxy/);
@@ -382,7 +333,7 @@ describe('Kaseya VSA authentication', () => {
 	test('credential test, access denied on the test read (HTTP 403): names the Role, the Scope and the PAT scope, not "Forbidden"', async () => {
 		sim = createVsaSim({ agents: 3, users: [{ username: 'tech', password: 'x-Pass-1', pat: PAT, role: 'noAgents' }] });
 		await sim.start();
-		const verdict = await n8nCredentialTest(engineFor(sim), sim);
+		const verdict = await engineFor(sim).testCredential(CRED);
 		expect(verdict.status).toBe('Error');
 		expect(verdict.message).not.toMatch(/^Forbidden/);
 		expect(verdict.message).toMatch(/403/);
