@@ -79,7 +79,7 @@ export class KaceSmaApi implements ICredentialType {
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		// one login per credential version and n8n process at a time (nodes/shared/login.ts)
-		return { session: await sharedLogin(credentials, async () => JSON.stringify(await kaceLogin(this.helpers, credentials))) };
+		return { session: await sharedLogin(credentials, async (replaced) => JSON.stringify(await kaceLogin(this.helpers, credentials, replaced))) };
 	}
 
 	async authenticate(

@@ -149,10 +149,33 @@ export class SafeguardSpsApi implements ICredentialType {
 		};
 	}
 
+	/**
+	 * GET /api/user_info with the credential. A refused password or certificate login fails in preAuthentication
+	 * with SPS's reason; an API key has no login, so SPS's answer to this request is the verdict: n8n's credential
+	 * tester reports a non-2xx answer by these rules (else by the bare HTTP status text, e.g. "Unauthorized").
+	 */
 	test: ICredentialTestRequest = {
 		request: {
 			method: 'GET',
 			url: '/user_info',
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'SPS refused the credential (HTTP 401). API key: check the key (the token shown once when the key was created); a new key works only after the transaction that created it was committed, and a deleted key stops working once its deletion is committed. Password or certificate: the login worked but SPS refused the session: check that the clocks of n8n and SPS agree.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						"SPS accepted the credential but this user may not use the REST API (HTTP 403 on /api/user_info): grant the user's group the REST API privilege in SPS (Users & Access Control > Appliance Access); it applies at the next login.",
+				},
+			},
+		],
 	};
 }

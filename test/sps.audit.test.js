@@ -6,7 +6,10 @@
  * terminate with a URL-encoded recording session ID and SPS's error codes, read retries, system reads.
  */
 const { Engine, assertNoSecrets } = require('./harness');
-const { startSpsFixture, AUDIT_CAP } = require('./sim/sps');
+const { startSpsFixture, AUDIT_CAP, pinSpsVersion } = require('./sim/sps');
+
+// written for node version 1, whose defaults saved workflows keep (version 1.1: test/sps.simplify.test.js)
+pinSpsVersion(1);
 
 const CRED = 'safeguardSpsApi';
 const NODE = 'safeguardSps';
@@ -18,6 +21,14 @@ const keep = (r) => {
 };
 const search = (extra = {}) => ({ resource: 'auditSession', operation: 'search', query: '', sessionData: 'key', returnAll: false, limit: 50, ...extra });
 const pages = (sim, mark) => sim.requests.slice(mark).filter((q) => q.path === '/api/audit/sessions');
+const session = (sim, key) => sim.state.audit.find((s) => s.key === key);
+/** The warning of a run: `_warning` on the first item, which must also be the only execution hint. */
+function warningOf(r) {
+	const hints = r.run.data.resultData.runData.Node[0].hints ?? [];
+	const warning = r.items[0]?._warning;
+	expect(hints).toEqual(warning === undefined ? [] : [{ message: warning, type: 'warning', location: 'outputPane' }]);
+	return warning;
+}
 
 describe('search paging (2,500 sessions)', () => {
 	let f;
@@ -31,32 +42,36 @@ describe('search paging (2,500 sessions)', () => {
 		assertNoSecrets(['Admin-Passw0rd!', ...f.sim.state.sessions.keys()], outputs);
 	});
 
+	// [limit, [[limit, offset] of each page request]]: pages after the first start one session before the end of the
+	// previous one (the overlap that detects a list moving under the read); once SPS reported its match_count, the
+	// pages up to the limit are planned at once
 	test.each([
-		[1, [1]],
-		[500, [500]],
-		[501, [500, 1]],
-		[1000, [500, 500]],
-		[1234, [500, 500, 234]],
-	])('limit %i → pages of %j, unique keys in SPS order', async (limit, sizes) => {
+		[1, [[1, 0]]],
+		[500, [[500, 0]]],
+		[501, [[500, 0], [3, 499]]],
+		[1000, [[500, 0], [500, 499], [3, 998]]],
+		[1234, [[500, 0], [500, 499], [237, 998]]],
+	])('limit %i → pages %j, unique keys in SPS order (newest first)', async (limit, plan) => {
 		const mark = f.sim.requests.length;
 		const r = keep(await engine.runNode(NODE, CRED, search({ limit })));
 		expect(r.error).toBeUndefined();
 		expect(r.items).toHaveLength(limit);
 		const reqs = pages(f.sim, mark);
-		expect(reqs.map((q) => Number(q.query.limit))).toEqual(sizes);
-		expect(reqs.map((q) => Number(q.query.offset))).toEqual(sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0)));
+		expect(reqs.map((q) => [Number(q.query.limit), Number(q.query.offset)])).toEqual(plan);
+		expect(reqs.every((q) => q.query.sort === '-start_time')).toBe(true);
 		expect(new Set(r.items.map((i) => i.key)).size).toBe(limit);
-		expect(r.items.map((i) => i.key)).toEqual(f.sim.state.audit.slice(0, limit).map((s) => s.key));
+		expect(r.items.map((i) => i.key)).toEqual(f.sim.listed().slice(0, limit));
 		expect(r.items[0]).toEqual({ key: r.items[0].key, href: `/api/audit/sessions/${r.items[0].key}` });
+		expect(warningOf(r)).toBeUndefined();
 	});
 
-	test('Return All → 2,500 in 5 requests, stops on next = null', async () => {
+	test('Return All → 2,500 in 6 requests (500 + 4 × 499 new + the end), no warning', async () => {
 		const mark = f.sim.requests.length;
 		const r = keep(await engine.runNode(NODE, CRED, search({ returnAll: true })));
 		expect(r.items).toHaveLength(2500);
 		expect(new Set(r.items.map((i) => i.key)).size).toBe(2500);
-		expect(pages(f.sim, mark)).toHaveLength(5);
-		expect(r.run.data.resultData.runData.Node[0].hints ?? []).toEqual([]);
+		expect(pages(f.sim, mark)).toHaveLength(6);
+		expect(warningOf(r)).toBeUndefined();
 	});
 
 	test('query, dates and extra parameters are passed; an empty result is no items', async () => {
@@ -109,33 +124,34 @@ describe('request counts for a search returning 2,000 sessions with bodies', () 
 		await f.sim.stop();
 	});
 
-	test('Selected Fields (fields parameter): 4 list requests; Full Record: 4 + 2,000', async () => {
+	test('Selected Fields (fields parameter): 5 list requests; Full Record: 5 + 2,000', async () => {
 		const engine = new Engine({ [CRED]: f.password() });
 		let mark = f.sim.requests.length;
 		const viaFields = keep(await engine.runNode(NODE, CRED, search({ returnAll: true, sessionData: 'fields', fields: 'protocol, user.name ,recording.session_id' })));
 		expect(viaFields.error).toBeUndefined();
 		expect(viaFields.items).toHaveLength(2000);
+		const fourth = session(f.sim, f.sim.listed()[3]);
 		expect(viaFields.items[3]).toEqual({
-			key: f.sim.state.audit[3].key,
-			href: `/api/audit/sessions/${f.sim.state.audit[3].key}`,
-			protocol: 'SSH',
-			user: { name: f.sim.state.audit[3].body.user.name },
-			recording: { session_id: f.sim.state.audit[3].body.recording.session_id },
+			key: fourth.key,
+			href: `/api/audit/sessions/${fourth.key}`,
+			protocol: fourth.body.protocol,
+			user: { name: fourth.body.user.name },
+			recording: { session_id: fourth.body.recording.session_id },
 		});
 		const fieldsCount = f.sim.requests.length - mark;
 		expect(pages(f.sim, mark)[0].query.fields).toBe('protocol,user.name,recording.session_id');
-		expect(fieldsCount).toBe(1 + 4); // login + 4 pages
+		expect(fieldsCount).toBe(1 + 5); // login + 5 pages (500, then 499 new sessions each)
 
 		mark = f.sim.requests.length;
 		const full = keep(await engine.runNode(NODE, CRED, search({ returnAll: true, sessionData: 'full', options: { concurrency: 8 } })));
 		expect(full.error).toBeUndefined();
 		expect(full.items).toHaveLength(2000);
-		expect(full.items[1999].recording.session_id).toBe(f.sim.state.audit[1999].body.recording.session_id);
+		expect(full.items[1999].recording.session_id).toBe(session(f.sim, f.sim.listed()[1999]).body.recording.session_id);
 		expect(full.items[1999].client).toBeDefined();
 		const fullCount = f.sim.requests.length - mark;
-		expect(fullCount).toBe(4 + 2000);
+		expect(fullCount).toBe(5 + 2000);
 		console.log(
-			`[request count] search returning 2,000 sessions with bodies: ${fieldsCount - 1} requests with Session Data = Selected Fields (+1 login on a fresh session), ${fullCount} requests with Session Data = Full Record (4 pages + 2,000 session GETs, 8 in flight)`,
+			`[request count] search returning 2,000 sessions with bodies: ${fieldsCount - 1} requests with Session Data = Selected Fields (+1 login on a fresh session), ${fullCount} requests with Session Data = Full Record (5 pages + 2,000 session GETs, 8 in flight)`,
 		);
 	});
 
@@ -152,7 +168,7 @@ describe('request counts for a search returning 2,000 sessions with bodies', () 
 			const r = keep(await engine.runNode(NODE, CRED, search({ returnAll: true, sessionData: 'full', options: { concurrency: 8 } })));
 			expect(r.error).toBeUndefined();
 			expect(r.items).toHaveLength(200);
-			expect(r.items.map((i) => i.recording.session_id)).toEqual(g.sim.state.audit.map((a) => a.body.recording.session_id));
+			expect(r.items.map((i) => i.recording.session_id)).toEqual(g.sim.listed().map((k) => session(g.sim, k).body.recording.session_id));
 			const logins = g.sim.requests.slice(mark).filter((q) => q.path === '/api/authentication');
 			expect(logins).toHaveLength(2); // the first one, and one renewal for the 8 refused requests
 			// 206 requests: one credential read, and one more when the session was refused (another n8n process may
@@ -179,6 +195,129 @@ describe('request counts for a search returning 2,000 sessions with bodies', () 
 	});
 });
 
+describe('Return All while SPS records, deletes and hides sessions between pages (A1)', () => {
+	/**
+	 * Runs a Return All while `mutate(n, sim)` changes SPS before the n-th list request is answered. Returns the
+	 * result and what must hold: every session that existed during the WHOLE read is returned exactly once, and
+	 * nothing is returned that never existed.
+	 */
+	async function readWhileChanging(options, params, mutate) {
+		const g = await startSpsFixture({ sessions: 2500, activeSessions: 20, tls: undefined, alertEvery: 0, ...options });
+		try {
+			const initial = new Set(g.sim.state.audit.map((x) => x.key));
+			const ever = new Set(initial);
+			const removed = new Set();
+			let n = 0;
+			g.sim.onRequest = ({ entry }) => {
+				if (entry.path !== '/api/audit/sessions') return;
+				const before = new Set(g.sim.listed());
+				mutate(++n, g.sim);
+				const after = new Set(g.sim.listed());
+				for (const k of before) if (!after.has(k)) removed.add(k);
+				for (const k of after) ever.add(k);
+			};
+			const engine = new Engine({ [CRED]: g.password() });
+			const mark = g.sim.requests.length;
+			const r = keep(await engine.runNode(NODE, CRED, search({ returnAll: true, ...params })));
+			const keys = (r.items ?? []).map((i) => i.key);
+			const survivors = [...initial].filter((k) => !removed.has(k));
+			return {
+				r,
+				keys,
+				missing: survivors.filter((k) => !keys.includes(k)),
+				dupes: keys.length - new Set(keys).size,
+				strangers: keys.filter((k) => !ever.has(k)),
+				requests: pages(g.sim, mark).length,
+				removed: removed.size,
+			};
+		} finally {
+			await g.sim.stop();
+		}
+	}
+	const newest = (sim, from, count) => sim.listed().slice(from, from + count);
+
+	test('newest first (the order the node asks for): sessions recorded, deleted and hidden before the read position', async () => {
+		const res = await readWhileChanging({}, {}, (n, sim) => {
+			if (n === 2) {
+				// an administrator deletes 20 and hides 10 of the sessions already read (before the read position)
+				sim.deleteSessions(newest(sim, 100, 20));
+				sim.hideSessions(newest(sim, 300, 10));
+			}
+			if (n === 4) sim.addSessions(25, { startMs: sim.clock.now(), active: true }); // recorded meanwhile: at the front
+		});
+		expect(res.r.error).toBeUndefined();
+		expect(res.removed).toBe(30);
+		expect(res.missing).toEqual([]);
+		expect(res.dupes).toBe(0);
+		expect(res.strangers).toEqual([]);
+		expect(warningOf(res.r)).toBeUndefined();
+		console.log(`[request count] Return All of 2,520 sessions while 30 were deleted/hidden and 25 recorded: ${res.requests} list requests, ${res.keys.length} returned`);
+	});
+
+	test('oldest first (a user sort): SPS’s cleanup deletes the oldest sessions, before the read position: read again, exact', async () => {
+		const res = await readWhileChanging({}, { options: { extraQuery: { parameter: [{ name: 'sort', value: 'start_time' }] } } }, (n, sim) => {
+			if (n === 3) sim.deleteSessions(sim.listed({ sort: 'start_time' }).slice(0, 50));
+			if (n === 5) sim.addSessions(10, { startMs: sim.clock.now() });
+		});
+		expect(res.r.error).toBeUndefined();
+		expect(res.removed).toBe(50);
+		expect(res.missing).toEqual([]);
+		expect(res.dupes).toBe(0);
+		expect(res.strangers).toEqual([]);
+		expect(res.requests).toBeLessThanOrEqual(2 * 7);
+	});
+
+	test('SPS ignores the sort parameter (the other reading): its own order is used, still exact', async () => {
+		const res = await readWhileChanging({ sortIgnored: true }, {}, (n, sim) => {
+			if (n === 2) sim.deleteSessions(newest(sim, 10, 40));
+			if (n === 3) sim.addSessions(600, { startMs: sim.clock.now(), stepMs: 1 });
+		});
+		expect(res.r.error).toBeUndefined();
+		expect(res.removed).toBe(40);
+		expect(res.missing).toEqual([]);
+		expect(res.dupes).toBe(0);
+		expect(res.strangers).toEqual([]);
+	});
+
+	test('a list that changes before the read position on every page: a clear error after a few full reads, never a silent result', async () => {
+		const res = await readWhileChanging({}, {}, (n, sim) => {
+			if (n > 1) sim.deleteSessions(newest(sim, 0, 1));
+		});
+		expect(res.r.error.message).toContain('SPS: search audit sessions stopped because the list kept changing while it was read');
+		expect(res.r.error.description).toContain('Run it again');
+		expect(res.requests).toBeLessThan(40);
+	});
+});
+
+describe('fewer sessions served than SPS counted (A3)', () => {
+	let g;
+	beforeAll(async () => {
+		// the other reading of hidden sessions: counted in match_count, never listed
+		g = await startSpsFixture({ sessions: 1200, tls: undefined, alertEvery: 0, countHidden: true });
+		g.sim.hideSessions(g.sim.listed().slice(700, 750));
+	});
+	afterAll(async () => {
+		await g.sim.stop();
+	});
+
+	test('Return All: the warning quotes match_count and the number served, in the output and the execution hints', async () => {
+		const engine = new Engine({ [CRED]: g.password() });
+		const r = keep(await engine.runNode(NODE, CRED, search({ returnAll: true })));
+		expect(r.error).toBeUndefined();
+		expect(r.items).toHaveLength(1150);
+		const warning =
+			'SPS reported 1,200 matching sessions (match_count) but served only 1,150. Some sessions it counts are not listed (e.g. hidden sessions, or search restrictions of this user), or they were deleted while the list was read: run it again, or check the search in the SPS web interface.';
+		expect(warningOf(r)).toBe(warning);
+	});
+
+	test('a Limit that SPS served in full is not a shortfall', async () => {
+		const engine = new Engine({ [CRED]: g.password() });
+		const r = keep(await engine.runNode(NODE, CRED, search({ limit: 600 })));
+		expect(r.items).toHaveLength(600);
+		expect(warningOf(r)).toBeUndefined();
+	});
+});
+
 describe('the 10,000-result cap', () => {
 	let f;
 	beforeAll(async () => {
@@ -196,19 +335,19 @@ describe('the 10,000-result cap', () => {
 		expect(r.items).toHaveLength(AUDIT_CAP);
 		expect(new Set(r.items.map((i) => i.key)).size).toBe(AUDIT_CAP);
 		const reqs = pages(f.sim, mark);
-		expect(reqs).toHaveLength(20);
-		expect(Math.max(...reqs.map((q) => Number(q.query.offset)))).toBe(9500);
-		const warning = 'SPS matched 10300 sessions but serves only the first 10,000 of a search; 10000 were returned. Narrow the search (dates or query) to reach the rest.';
-		expect(r.items[0]._warning).toBe(warning);
+		expect(reqs).toHaveLength(21); // 500, then 499 new sessions per page up to the 10,000th
+		expect(Math.max(...reqs.map((q) => Number(q.query.offset) + Number(q.query.limit)))).toBe(AUDIT_CAP);
+		const warning =
+			'SPS matched 10,300 sessions (match_count) but serves only the first 10,000 of a search; 10,000 were returned. Narrow the search (dates or query) to reach the rest.';
+		expect(warningOf(r)).toBe(warning);
 		expect(r.items[1]._warning).toBeUndefined();
-		expect(r.run.data.resultData.runData.Node[0].hints).toEqual([{ message: warning, type: 'warning', location: 'outputPane' }]);
 	});
 
 	test('a limit below the cap is not a truncation: no warning', async () => {
 		const engine = new Engine({ [CRED]: f.password() });
 		const r = keep(await engine.runNode(NODE, CRED, search({ limit: 10_000 })));
 		expect(r.items).toHaveLength(10_000);
-		expect(r.items[0]._warning).toBeUndefined();
+		expect(warningOf(r)).toBeUndefined();
 	});
 
 	test('simulator strictness: an offset beyond 10,000 is ignored (page 1 again), as documented', async () => {
@@ -216,7 +355,7 @@ describe('the 10,000-result cap', () => {
 		const cookie = String(login.headers['set-cookie'][0]).split(';')[0];
 		const res = await f.raw('GET', '/api/audit/sessions?limit=2&offset=10500', { headers: { cookie } });
 		expect(res.body.meta.offset).toBe(0);
-		expect(res.body.items[0].key).toBe(f.sim.state.audit[0].key);
+		expect(res.body.items[0].key).toBe(f.sim.listed()[0]);
 		const big = await f.raw('GET', '/api/audit/sessions?limit=900&offset=0', { headers: { cookie } });
 		expect(big.body.items).toHaveLength(500);
 	});
@@ -267,9 +406,13 @@ describe('session details, alerts, events, termination, system', () => {
 		expect(del.rawQuery).not.toContain('%25');
 		expect(active[0].body.active).toBe(false);
 
+		// SPS's SessionCouldNotBeFound is explained: the session ended (when), read with the audit search
 		const again = keep(await engine.runNode(NODE, CRED, { resource: 'activeSession', operation: 'terminate', sessionId: id }));
-		expect(again.error.message).toContain('SPS found no active session with this ID');
-		expect(again.error.description).toContain('recording.session_id');
+		expect(again.error.message).toBe(`SPS found no active session with the ID ${id}: it ended at ${active[0].body.end_time}`);
+		expect(again.error.description).toBe('Nothing to terminate.');
+		const typo = keep(await engine.runNode(NODE, CRED, { resource: 'activeSession', operation: 'terminate', sessionId: 'svc/nope/ssh-prod:1' }));
+		expect(typo.error.message).toBe('SPS found no active session with the ID svc/nope/ssh-prod:1, and its search lists no such session on this node');
+		expect(typo.error.description).toContain('use recording.session_id');
 
 		const failing = active[1].body.recording.session_id;
 		f.sim.state.terminateFails.add(failing);
@@ -303,5 +446,88 @@ describe('session details, alerts, events, termination, system', () => {
 		const me = keep(await engine.runNode(NODE, CRED, { resource: 'system', operation: 'getCurrentUser' }));
 		expect(me.items[0].user).toEqual({ name: 'admin' });
 		expect(me.items[0].meta).toBeUndefined();
+	});
+});
+
+describe('D12: Get Info without the firmware privilege; Get Current User without the CSRF token', () => {
+	test.each([
+		[403, "this user's group may not read them"],
+		[404, 'this SPS does not offer /api/firmware/slots'],
+	])('firmware slots answered HTTP %i: the info is returned and the output says what was left out', async (status, why) => {
+		const g = await startSpsFixture({ sessions: 0, firmwareSlotsStatus: status });
+		try {
+			const r = keep(await new Engine({ [CRED]: g.password() }).runNode(NODE, CRED, { resource: 'system', operation: 'getInfo', includeFirmware: true }));
+			expect(r.error).toBeUndefined();
+			expect(r.items).toHaveLength(1);
+			expect(r.items[0]).toMatchObject({ firmware_version: '7.5.1', hostname: 'sps' });
+			expect(r.items[0].firmwareSlots).toBeUndefined();
+			const warning = `Firmware slots left out: SPS answered HTTP ${status} (${why}). The rest of the appliance info is complete; turn off "Include Firmware Slots" to skip the request.`;
+			expect(warningOf(r)).toBe(warning);
+		} finally {
+			await g.sim.stop();
+		}
+	});
+
+	test('other failures of the firmware read still fail the operation', async () => {
+		const g = await startSpsFixture({ sessions: 0 });
+		try {
+			g.sim.faults.add({ method: 'GET', path: '/api/firmware/slots', status: 500, times: 10, body: { error: { code: 'InternalError', details: { message: 'boom' } } } });
+			const r = keep(await new Engine({ [CRED]: g.password() }).runNode(NODE, CRED, { resource: 'system', operation: 'getInfo', includeFirmware: true }));
+			expect(r.error.message).toContain('boom');
+		} finally {
+			await g.sim.stop();
+		}
+	});
+
+	test('Get Current User drops the login session’s CSRF token (x_token); nothing secret-like is left', async () => {
+		const g = await startSpsFixture({ sessions: 0 });
+		try {
+			const engine = new Engine({ [CRED]: g.password() });
+			const r = keep(await engine.runNode(NODE, CRED, { resource: 'system', operation: 'getCurrentUser' }));
+			expect(r.error).toBeUndefined();
+			const session = g.sim.state.sessions.get(engine.store[CRED].session);
+			expect(session.xToken).toEqual(expect.any(String));
+			expect(Object.keys(r.items[0]).sort()).toEqual(['endpoints', 'login_method', 'user']);
+			assertNoSecrets([session.xToken, session.id, 'Admin-Passw0rd!'], r.items);
+		} finally {
+			await g.sim.stop();
+		}
+	});
+});
+
+describe('A4: Selected Fields by default say when and who', () => {
+	test.each([
+		['the session schema of SPS 7.3–8.2 (One Identity’s Power BI connector)', undefined],
+		['the REST reference’s 6.x sample (no start_time, no user)', 'doc-6.0'],
+	])('%s', async (_label, sessionSchema) => {
+		const g = await startSpsFixture({ sessions: 12, activeSessions: 2, sessionSchema, tls: undefined });
+		try {
+			const mark = g.sim.requests.length;
+			// no `fields` parameter: n8n fills in the node's default
+			const r = keep(await new Engine({ [CRED]: g.password() }).runNode(NODE, CRED, search({ returnAll: true, sessionData: 'fields' })));
+			expect(r.error).toBeUndefined();
+			expect(r.items).toHaveLength(14);
+			expect(pages(g.sim, mark)).toHaveLength(1); // still one request per 500 sessions
+			for (const item of r.items) {
+				const stored = session(g.sim, item.key).body;
+				// when: every item carries a time SPS recorded for the session
+				expect(item.creation_time).toBe(stored.creation_time);
+				expect(item.start_time ?? item.creation_time).toEqual(expect.any(String));
+				expect(item).toMatchObject({ protocol: stored.protocol, active: stored.active, client: { ip: stored.client.ip } });
+				expect(item.recording).toEqual({ session_id: stored.recording.session_id, target: { ip: stored.recording.target.ip } });
+				// who: wherever the appliance records it
+				if (stored.user) {
+					expect(item.start_time).toBe(stored.start_time);
+					const { id, ...who } = stored.user; // user.id is not in the default list
+					expect(item.user).toEqual(who);
+					expect(id).toEqual(expect.any(String));
+					expect(item.user.server_username).toEqual(expect.any(Array));
+				} else {
+					expect(item.user).toBeUndefined();
+				}
+			}
+		} finally {
+			await g.sim.stop();
+		}
 	});
 });

@@ -5,8 +5,11 @@
  * login attempt on bad credentials, TLS verification with the CA field, the credential test, the X-Token and 411
  * rules of the simulator, and no secret in any output.
  */
-const { Engine, assertNoSecrets } = require('./harness');
-const { startSpsFixture } = require('./sim/sps');
+const { Engine, assertNoSecrets, credentialTypes } = require('./harness');
+const { startSpsFixture, pinSpsVersion } = require('./sim/sps');
+
+// written for node version 1, whose defaults saved workflows keep (version 1.1: test/sps.simplify.test.js)
+pinSpsVersion(1);
 
 const CRED = 'safeguardSpsApi';
 const NODE = 'safeguardSps';
@@ -282,6 +285,20 @@ describe('TLS verification', () => {
 	});
 });
 
+describe('Request Timeout (Seconds), the credential field every appliance has', () => {
+	test('shown in the SPS credential and applied to SPS requests; the error points at it', async () => {
+		const field = credentialTypes[CRED].properties.find((p) => p.name === 'timeoutSeconds');
+		expect(field).toMatchObject({ displayName: 'Request Timeout (Seconds)', type: 'number', default: 60 });
+		const engine = new Engine({ [CRED]: f.password({ timeoutSeconds: 1 }) });
+		keep(await engine.runNode(NODE, CRED, currentUser)); // logged in
+		f.sim.faults.add({ method: 'GET', path: '/api/health_status', delayMs: 2500, passThrough: true, times: 10 });
+		const r = keep(await engine.runNode(NODE, CRED, { resource: 'system', operation: 'getHealth' }));
+		f.sim.faults.clear();
+		expect(r.error.message).toContain('the request timed out');
+		expect(r.error.description).toContain("raise 'Request Timeout (Seconds)' in the credential");
+	}, 30_000);
+});
+
 describe('credential test', () => {
 	test('password: real login + GET /api/user_info', async () => {
 		const engine = new Engine({ [CRED]: f.password() });
@@ -297,6 +314,27 @@ describe('credential test', () => {
 		outputs.push(res.message);
 		expect(res.status).toBe('Error');
 		expect(res.message).toContain('SPS refused the login');
+	});
+
+	test('C10: a bad API key: the credential test says what is wrong, not n8n’s bare "Unauthorized"', async () => {
+		const engine = new Engine({ [CRED]: f.apiKey('not-a-valid-api-key-token-0000') });
+		const mark = f.sim.requests.length;
+		const raw = await engine.testCredential(CRED);
+		expect(raw.status).toBe('Error');
+		expect(requestsSince(mark).map((q) => `${q.path} ${q.status}`)).toEqual(['/api/user_info 401', '/api/user_info 401']);
+		const verdict = raw;
+		outputs.push(verdict.message);
+		expect(verdict.message).not.toBe('Unauthorized');
+		expect(verdict.message).toContain('SPS refused the credential (HTTP 401). API key: check the key');
+		expect(verdict.message).toContain('works only after the transaction that created it was committed');
+	});
+
+	test('C10: a user without the REST API privilege: the credential test says which privilege', async () => {
+		f.sim.faults.add({ method: 'GET', path: '/api/user_info', status: 403, body: { error: { code: 'Unauthorized', details: { path: '/api/user_info' } } } });
+		const verdict = await new Engine({ [CRED]: f.password() }).testCredential(CRED);
+		f.sim.faults.clear();
+		expect(verdict.message).not.toBe('Forbidden');
+		expect(verdict.message).toContain('REST API privilege');
 	});
 
 	test('API key and certificate credentials test OK', async () => {

@@ -6,7 +6,10 @@
  * credentials refused before any request, non-idempotent actions never retried.
  */
 const { Engine, assertNoSecrets } = require('./harness');
-const { startSpsFixture } = require('./sim/sps');
+const { startSpsFixture, pinSpsVersion } = require('./sim/sps');
+
+// written for node version 1, whose defaults saved workflows keep (version 1.1: test/sps.simplify.test.js)
+pinSpsVersion(1);
 
 const CRED = 'safeguardSpsApi';
 const NODE = 'safeguardSps';
@@ -98,12 +101,26 @@ describe('Configuration → Update with auto-commit', () => {
 		expect(f.sim.state.transaction).toBeNull();
 	});
 
-	test('an unknown field (typo) is refused by SPS and rolled back', async () => {
+	test('an unknown field (typo) is refused by SPS and rolled back; the message names it', async () => {
 		const engine = new Engine({ [CRED]: f.password() });
 		const r = await run(engine, update(EMAIL, { admin_adress: 'ops@example.com' }));
-		expect(r.error.message).toContain('at "admin_adress"');
-		expect(r.error.message).toContain('Unknown field');
-		expect(r.error.message).toContain('(transaction rolled back)');
+		expect(r.error.message).toBe(
+			'SPS rejected update configuration/management/email: "SyntacticError: The body does not match the schema of this object; unknown fields: admin_adress" (transaction rolled back)',
+		);
+	});
+
+	test('D11: SPS’s lists of missing, unknown and wrongly typed fields are quoted in the error, with what to do', async () => {
+		const engine = new Engine({ [CRED]: f.password() });
+		const r = await run(
+			engine,
+			update('configuration/management/disk_fillup_prevention', { enabled: 'yes', used_space_ratio_limit: '90%', colour: 'blue', size: 3 }, { mode: 'replace' }),
+		);
+		expect(r.error.message).toBe(
+			'SPS rejected update configuration/management/disk_fillup_prevention: "SyntacticError: The body does not match the schema of this object; missing fields: archiving_enabled; unknown fields: colour, size; invalid types: enabled (expected: a boolean), used_space_ratio_limit (expected: a number)" (transaction rolled back)',
+		);
+		expect(r.error.description).toContain('Correct the fields SPS lists (missing, unknown or of the wrong type)');
+		expect(r.error.description).toContain('Configuration → Get');
+		expect(f.sim.configBody('/api/configuration/management/disk_fillup_prevention')).toEqual({ archiving_enabled: false, enabled: true, used_space_ratio_limit: 90 });
 	});
 
 	test('a failing rollback is reported together with the original error', async () => {
@@ -124,7 +141,9 @@ describe('Configuration → Update with auto-commit', () => {
 		const engine = new Engine({ [CRED]: f.password() });
 		const mark = f.sim.requests.length;
 		const r = await run(engine, update(EMAIL, { admin_address: 'ops2@example.com' }));
-		expect(r.error.message).toContain('SPS reports that the configuration is locked by "other-admin"');
+		// D11: the lock error reads as a sentence, whatever the operation ("open a transaction was not done" before)
+		expect(r.error.message).toBe('SPS could not open a transaction because the configuration is locked by "other-admin": "ConfigurationLocked: The configuration is locked by another session; locked_by: other-admin"');
+		expect(r.error.message).not.toContain('was not done');
 		expect(r.error.description).toContain('Wait until it is committed or rolled back');
 		expect(since(mark).filter((l) => l.startsWith('PUT'))).toEqual([]);
 		// the POST that took the lock is an action: not retried
@@ -148,7 +167,7 @@ describe('Configuration → Update with auto-commit', () => {
 	test('"Replace Whole Object" PUTs the JSON as given (SPS rejects missing fields)', async () => {
 		const engine = new Engine({ [CRED]: f.password() });
 		const r = await run(engine, update('configuration/management/disk_fillup_prevention', { enabled: true }, { mode: 'replace' }));
-		expect(r.error.message).toContain('Missing field');
+		expect(r.error.message).toContain('missing fields: archiving_enabled, used_space_ratio_limit');
 		const full = { archiving_enabled: true, enabled: true, used_space_ratio_limit: 80 };
 		const ok = await run(engine, update('configuration/management/disk_fillup_prevention', full, { mode: 'replace' }));
 		expect(ok.error).toBeUndefined();

@@ -5,8 +5,11 @@
  * the cursor; new alerts on recent sessions; health threshold crossings (once per crossing, optional recovery,
  * both value scales).
  */
-const { Engine, assertNoSecrets } = require('./harness');
-const { startSpsFixture } = require('./sim/sps');
+const { Engine, assertNoSecrets, nodeTypesMap } = require('./harness');
+const { startSpsFixture, pinSpsVersion } = require('./sim/sps');
+
+// written for node version 1, whose defaults saved workflows keep (version 1.1: test/sps.simplify.test.js)
+pinSpsVersion(1);
 
 const CRED = 'safeguardSpsApi';
 const TRIGGER = 'safeguardSpsTrigger';
@@ -20,6 +23,7 @@ const poll = async (engine, params, mode = 'trigger') => {
 	return r;
 };
 const stateOf = (engine, event) => engine.staticData['node:Trigger']?.[event];
+const propertiesOf = (node) => nodeTypesMap[`n8n-nodes-it-appliances.${node}`].description.properties;
 
 beforeAll(async () => {
 	f = await startSpsFixture({ sessions: 0 });
@@ -106,6 +110,22 @@ describe('New Recorded Session', () => {
 		expect(f.sim.requests.length - mark).toBe(1);
 	});
 
+	test('A4: Selected Fields with the default field list (the same as the action’s) say when and who', async () => {
+		const { DEFAULT_FIELDS } = require('../dist/nodes/SafeguardSps/actions/auditSession/search.operation.js');
+		const fieldsDefault = (node) => propertiesOf(node).find((p) => p.name === 'fields').default;
+		expect(fieldsDefault('safeguardSpsTrigger')).toBe(DEFAULT_FIELDS);
+		expect(fieldsDefault('safeguardSps')).toBe(DEFAULT_FIELDS);
+		const engine = new Engine({ [CRED]: f.password() });
+		const p = { ...params, sessionData: 'fields' };
+		expect((await poll(engine, p)).result).toBeNull();
+		f.sim.clock.advance(MIN);
+		const fresh = f.sim.addSessions(2, { startMs: f.sim.clock.now() - 10_000, stepMs: 1000 });
+		const r = await poll(engine, p);
+		expect(r.items.map((i) => [i.key, i.start_time, i.creation_time, i.user])).toEqual(
+			fresh.map((s) => [s.key, s.body.start_time, s.body.creation_time, { name: s.body.user.name, server_username: s.body.user.server_username, ...(s.body.user.gateway_username ? { gateway_username: s.body.user.gateway_username } : {}) }]),
+		);
+	});
+
 	test('a query limits the watched sessions', async () => {
 		const engine = new Engine({ [CRED]: f.password() });
 		const p = { ...params, query: 'protocol:RDP', sessionData: 'key' };
@@ -129,32 +149,138 @@ describe('New Recorded Session', () => {
 	});
 });
 
-describe('New Alert', () => {
-	const params = { event: 'newAlert', query: '', lookbackMinutes: 60, options: { overlapMinutes: 10, concurrency: 4 } };
+describe('New Alert (A2: also in sessions that run for hours)', () => {
+	const params = { event: 'newAlert', query: '', options: { overlapMinutes: 10, concurrency: 4 } };
+	const HOUR = 60 * MIN;
+	let g;
+	beforeEach(async () => {
+		g = await startSpsFixture({ sessions: 0, alertEvery: 0 });
+		g.sim.clock.advance(-2 * 24 * HOUR); // SPS's clock, not n8n's
+	});
+	afterEach(async () => {
+		await g.sim.stop();
+	});
+	const at = (ms) => new Date(ms).toISOString();
+	const alertReads = (mark) =>
+		g.sim.requests
+			.slice(mark)
+			.filter((q) => q.path.endsWith('/alerts'))
+			.map((q) => q.path.split('/')[4]);
+	const pollG = async (engine, p = params, mode = 'trigger') => {
+		const r = await engine.poll(TRIGGER, CRED, p, mode);
+		outputs.push(r.items);
+		return r;
+	};
 
-	test('baseline, then each new alert once; sessions outside the lookback are not read', async () => {
-		const engine = new Engine({ [CRED]: f.password() });
-		f.sim.clock.advance(MIN);
-		const old = f.sim.addSessions(1, { startMs: f.sim.clock.now() - 3 * 60 * MIN, noAlerts: true })[0];
-		const recent = f.sim.addSessions(2, { startMs: f.sim.clock.now() - 20 * MIN, stepMs: MIN, noAlerts: true });
-		f.sim.addAlert(recent[0].key, { time: new Date(f.sim.clock.now() - 15 * MIN).toISOString() });
+	test('a session running for 5 hours raises alerts: each is emitted once; a session that ended long ago is not read', async () => {
+		const engine = new Engine({ [CRED]: g.password() });
+		const now = () => g.sim.clock.now();
+		const [long] = g.sim.addSessions(1, { startMs: now() - 5 * HOUR, active: true, noAlerts: true });
+		const [old] = g.sim.addSessions(1, { startMs: now() - 6 * HOUR, noAlerts: true });
+		g.sim.addAlert(long.key, { time: at(now() - 4 * HOUR) });
+		expect((await pollG(engine)).result).toBeNull(); // baseline: the existing alert is not new
 
-		expect((await poll(engine, params)).result).toBeNull();
-		expect(stateOf(engine, 'newAlert').seen.length).toBeGreaterThanOrEqual(1);
+		g.sim.clock.advance(MIN);
+		const a1 = g.sim.addAlert(long.key, { matched_content: 'cat /etc/shadow', time: at(now() - 10_000) });
+		g.sim.addAlert(old.key, { time: at(now()) }); // cannot happen on SPS; proves the ended session is not read
+		const mark = g.sim.requests.length;
+		const r = await pollG(engine);
+		expect(r.items).toEqual([{ sessionKey: long.key, ...a1 }]);
+		expect(alertReads(mark)).toEqual([long.key]);
 
-		f.sim.clock.advance(MIN);
-		const a1 = f.sim.addAlert(recent[1].key, { matched_content: 'sudo -i', time: new Date(f.sim.clock.now() - 10_000).toISOString() });
-		f.sim.addAlert(old.key, { matched_content: 'ignored: session outside the lookback', time: new Date(f.sim.clock.now()).toISOString() });
-		const mark = f.sim.requests.length;
-		const r = await poll(engine, params);
-		expect(r.items).toEqual([{ sessionKey: recent[1].key, ...a1 }]);
-		expect(f.sim.requests.slice(mark).map((q) => q.path)).not.toContain(`/api/audit/sessions/${old.key}/alerts`);
+		expect((await pollG(engine)).result).toBeNull();
+		g.sim.clock.advance(MIN);
+		const a2 = g.sim.addAlert(long.key, { matched_content: 'rm -rf /var/log', time: at(now() - 5000) });
+		expect((await pollG(engine)).items).toEqual([{ sessionKey: long.key, ...a2 }]);
+	});
 
-		expect((await poll(engine, params)).result).toBeNull();
+	test('a long session that ends between two polls after its last alert: that alert is emitted', async () => {
+		const engine = new Engine({ [CRED]: g.password() });
+		const now = () => g.sim.clock.now();
+		const [rdp] = g.sim.addSessions(1, { startMs: now() - 3 * HOUR, active: true, noAlerts: true });
+		expect((await pollG(engine)).result).toBeNull();
 
-		const sample = await poll(engine, params, 'manual');
-		expect(sample.items.length).toBeGreaterThan(0);
-		expect(sample.items[0].sessionKey).toEqual(expect.any(String));
+		g.sim.clock.advance(2 * MIN);
+		const last = g.sim.addAlert(rdp.key, { matched_content: 'net user admin /add', time: at(now() - 30_000) });
+		g.sim.endSession(rdp.key, now() - 20_000);
+		expect((await pollG(engine)).items).toEqual([{ sessionKey: rdp.key, ...last }]);
+		// ended more than the overlap ago: no longer read
+		g.sim.clock.advance(11 * MIN);
+		expect((await pollG(engine)).result).toBeNull();
+		const mark = g.sim.requests.length;
+		expect((await pollG(engine)).result).toBeNull();
+		expect(alertReads(mark)).toEqual([]);
+	});
+
+	test('cost per poll: 2 list requests + 1 per session started since the previous poll, running, or running at the previous poll', async () => {
+		const engine = new Engine({ [CRED]: g.password() });
+		const now = () => g.sim.clock.now();
+		const running = g.sim.addSessions(6, { startMs: now() - 4 * HOUR, stepMs: 10 * MIN, active: true, noAlerts: true });
+		g.sim.addSessions(40, { startMs: now() - 30 * HOUR, stepMs: 10 * MIN, noAlerts: true }); // ended long ago
+		expect((await pollG(engine)).result).toBeNull();
+
+		g.sim.clock.advance(5 * MIN);
+		const fresh = g.sim.addSessions(3, { startMs: now() - 2 * MIN, stepMs: 10_000, noAlerts: true });
+		g.sim.endSession(running[0].key, now() - MIN);
+		const alerts = [g.sim.addAlert(fresh[1].key, { time: at(now() - 60_000) }), g.sim.addAlert(running[0].key, { time: at(now() - 70_000) })];
+		const mark = g.sim.requests.length;
+		const r = await pollG(engine);
+		const reqs = g.sim.requests.slice(mark);
+		expect(r.items.map((i) => i.record_id).sort()).toEqual(alerts.map((x) => x.record_id).sort());
+		const lists = reqs.filter((q) => q.path === '/api/audit/sessions');
+		expect(lists.map((q) => q.query.q ?? '')).toEqual(['', 'active:true']);
+		expect(alertReads(mark).sort()).toEqual([...running, ...fresh].map((x) => x.key).sort());
+		expect(reqs).toHaveLength(2 + running.length + fresh.length);
+		console.log(
+			`[request count] New Alert poll with 6 sessions running (one ended since the last poll) and 3 started since: ${reqs.length} requests (2 lists + 9 alert lists)`,
+		);
+	});
+
+	test('the Query narrows the watched sessions; alternatives (OR) stay together when combined with active:true', async () => {
+		const engine = new Engine({ [CRED]: g.password() });
+		const p = { ...params, query: 'protocol:RDP OR protocol:VNC' };
+		expect((await pollG(engine, p)).result).toBeNull();
+		const mark = g.sim.requests.length;
+		await pollG(engine, p);
+		const lists = g.sim.requests.slice(mark).filter((q) => q.path === '/api/audit/sessions');
+		expect(lists.map((q) => q.query.q)).toEqual(['protocol:RDP OR protocol:VNC', '(protocol:RDP OR protocol:VNC) AND active:true']);
+	});
+
+	test('state of the earlier version ({cursor, seen}) goes on without a gap and without repeats', async () => {
+		const engine = new Engine({ [CRED]: g.password() });
+		const now = () => g.sim.clock.now();
+		const [s1] = g.sim.addSessions(1, { startMs: now() - 20 * MIN, active: true, noAlerts: true });
+		const seenBefore = g.sim.addAlert(s1.key, { time: at(now() - 2 * MIN) });
+		engine.staticData['node:Trigger'] = { newAlert: { cursor: now() - MIN, seen: [`${s1.key}|${seenBefore.record_id}`] } };
+		const missed = g.sim.addAlert(s1.key, { time: at(now() - 30_000) });
+		const r = await pollG(engine);
+		expect(r.items).toEqual([{ sessionKey: s1.key, ...missed }]);
+		const st = stateOf(engine, 'newAlert');
+		expect(st.seen).toBeUndefined();
+		expect(st.alerts).toMatchObject({ v: 2 });
+	});
+
+	test('the other reading: SPS refuses active:true in q → a clear error naming the query, the state is not moved', async () => {
+		const engine = new Engine({ [CRED]: g.password() });
+		g.sim.onRequest = (ctx) => {
+			if (ctx.entry.path === '/api/audit/sessions' && /active:true/.test(ctx.entry.query.q ?? '')) {
+				ctx.send(400, { error: { code: 'InvalidQuery', details: { q: ctx.entry.query.q, message: 'Unknown field active' } } });
+				return true;
+			}
+			return undefined;
+		};
+		await expect(pollG(engine)).rejects.toThrow(/rejected search running sessions \(q=active:true\).*Unknown field active/);
+		expect(stateOf(engine, 'newAlert')?.alerts).toBeUndefined();
+	});
+
+	test('Fetch Test Event: recent alerts of running and recent sessions, state untouched', async () => {
+		const engine = new Engine({ [CRED]: g.password() });
+		const [s] = g.sim.addSessions(1, { startMs: g.sim.clock.now() - 7 * HOUR, active: true, noAlerts: true });
+		g.sim.addAlert(s.key, { time: at(g.sim.clock.now() - HOUR) });
+		const sample = await pollG(engine, params, 'manual');
+		expect(sample.items).toHaveLength(1);
+		expect(sample.items[0].sessionKey).toBe(s.key);
+		expect(stateOf(engine, 'newAlert')).toBeUndefined();
 	});
 });
 

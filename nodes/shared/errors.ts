@@ -143,7 +143,10 @@ export function redact(text: string, secrets: Array<string | undefined>): string
 	return out;
 }
 
-/** Marks a NodeApiError as an authentication failure so the runner stops calling the appliance for later items. */
+/**
+ * Marks an error as a failure of the credential itself (a refused login, or a login that cannot work: bad URL, a
+ * portal page answering instead of the appliance), so the runner stops calling the appliance for later items.
+ */
 export function markAuthFailure<T extends NodeApiError | NodeOperationError>(error: T): T {
 	(error.context as IDataObject).applianceAuthFailure = true;
 	return error;

@@ -371,7 +371,8 @@ function buildError(
 		);
 	}
 	if (!failure) return applianceError(node, `${appliance}: ${operation} failed`, undefined, { itemIndex });
-	if (failure.config) return new NodeOperationError(node, clean(failure.config), { itemIndex });
+	// a credential that cannot work (bad URL, a portal page answering the login): every later item would try again
+	if (failure.config) return markAuthFailure(new NodeOperationError(node, clean(failure.config), { itemIndex }));
 	if (failure.auth) {
 		return markAuthFailure(
 			applianceError(node, clean(failure.auth), 'Fix the credential and run again. Only one login attempt was made, to avoid locking the account.', {
@@ -409,7 +410,9 @@ function buildError(
 		return applianceError(
 			node,
 			`${appliance}: ${operation} failed: ${describeCode(code)} (tried ${maxAttempts} times)`,
-			'The appliance may be overloaded or restarting. Try again later, or raise the timeout in the node options.',
+			failure.code === 'ETIMEDOUT' || failure.code === 'ECONNABORTED' || failure.code === 'ESOCKETTIMEDOUT'
+				? "The appliance did not answer in time. It may be overloaded or restarting: try again later, or raise 'Request Timeout (Seconds)' in the credential."
+				: 'The appliance may be overloaded or restarting. Try again later.',
 			{ itemIndex },
 		);
 	}

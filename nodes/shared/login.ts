@@ -137,12 +137,12 @@ function prune(now: number): void {
 
 /**
  * The session for a credential's preAuthentication: a login in progress, the session issued last, or a new login
- * by `login` (see above). `usable` rejects an issued session that must not be handed out (the VSA's expiring
- * tokens).
+ * by `login`, which is told the session it replaces ('' for none; see above). `usable` rejects an issued session
+ * that must not be handed out (the VSA's expiring tokens).
  */
 export async function sharedLogin(
 	credentials: ICredentialDataDecryptedObject,
-	login: () => Promise<string>,
+	login: (replaced: string) => Promise<string>,
 	usable: (session: string) => boolean = () => true,
 ): Promise<string> {
 	const replaced = String(credentials[REPLACED_SESSION] ?? credentials.session ?? '');
@@ -174,7 +174,7 @@ export async function sharedLogin(
 	entry.issued = undefined;
 
 	const flight = entry;
-	const attempt = login();
+	const attempt = login(replaced);
 	flight.inFlight = attempt;
 	// registered before any caller awaits the attempt: the outcome is recorded before they resume
 	attempt.then(
@@ -188,6 +188,17 @@ export async function sharedLogin(
 		},
 	);
 	return await attempt;
+}
+
+/**
+ * Tells this process that `session` was refused for a reason other than HTTP 401 (KACE's CSRF 403): the next
+ * login of the credential version does not hand it out again.
+ */
+export function reportRefused(credentials: ICredentialDataDecryptedObject, session: unknown): void {
+	const entry = entries.get(versionOf(credentials));
+	if (!entry || typeof session !== 'string' || !session) return;
+	supersede(entry, session);
+	if (entry.issued?.session === session) entry.issued = undefined;
 }
 
 /** Forgets every session and refusal, as a restart of the n8n process does (tests that model one). */

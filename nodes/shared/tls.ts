@@ -23,6 +23,15 @@ export const tlsCredentialProperties: INodeProperties[] = [
 		default: false,
 		description: 'Whether to connect even if SSL certificate validation is not possible',
 	},
+	{
+		displayName: 'Request Timeout (Seconds)',
+		name: 'timeoutSeconds',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 3600 },
+		default: 60,
+		description:
+			'How long to wait for the appliance to answer one request (login included) before giving up. Raise it for slow appliances or very large pages.',
+	},
 ];
 
 export type TlsRequestOptions = Pick<IHttpRequestOptions, 'skipSslCertificateValidation' | 'agentOptions' | 'timeout'>;

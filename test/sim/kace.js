@@ -313,7 +313,19 @@ function compileSorting(raw, sch) {
 	return keys;
 }
 
-function sortRows(rows, keys, sch) {
+/**
+ * Sorts by the keys; rows that tie on all of them come by id, or — with a `tieSalt` (option tieOrder 'unstable') —
+ * in an order that depends on the salt, i.e. changes from one request to the next.
+ */
+function sortRows(rows, keys, sch, tieSalt) {
+	const mix = (id) => {
+		// murmur3's finalizer over (id, salt): a different permutation of the ties for every salt
+		let h = (id ^ Math.imul(tieSalt, 0x9e3779b9)) >>> 0;
+		h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+		h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+		return (h ^ (h >>> 16)) >>> 0;
+	};
+	const tie = tieSalt === undefined ? (id) => id : mix;
 	const dec = rows.map((r) => ({
 		r,
 		k: keys.map(({ get, isInt }) => {
@@ -331,7 +343,7 @@ function sortRows(rows, keys, sch) {
 			if (y === null) return keys[i].sign;
 			return (x < y ? -1 : 1) * keys[i].sign;
 		}
-		return a.id - b.id;
+		return tie(a.id) - tie(b.id) || a.id - b.id;
 	});
 	return dec.map((d) => d.r);
 }
@@ -473,6 +485,17 @@ function generateMachine(i, epoch) {
  * @param {number} [opts.loginDelayMs=0] how long a login takes (a real appliance: about a second); sim.loginDelayMs
  * @param {boolean} [opts.loginEndsEarlierSessions=false] READING (UNVERIFIED): a successful login ends the sessions
  *   issued to that user before it (they answer "Expired token"); false: sessions coexist. sim.loginEndsEarlierSessions
+ * @param {'id'|'unstable'} [opts.tieOrder='id'] rows that tie on every sort key: by id, or (like MySQL with ORDER BY +
+ *   LIMIT on a non-unique column, which may return ties in any order) in an order that changes with every request
+ * @param {401|403} [opts.csrfRefusalStatus=401] modes 11/12.0: the status of a refused CSRF token (some builds answer
+ *   403 {"errorDescription":"CSRF token validation failed"})
+ * @param {'strict'|'ignored'} [opts.orgSelection='strict'] 'ignored': the login ignores organizationName and lands in
+ *   the user's default organization (reference §4.2 #8)
+ * @param {boolean} [opts.reportsOrganization=true] false: the login reports no organization (no KACE_LAST_ORG_SECURE
+ *   cookie, no organizationName in the body)
+ * @param {'400'|'zero'} [opts.unknownRunMachines='400'] a script run naming an unknown machine: HTTP 400, or the bare
+ *   run id 0 ("Returns 0 if failed", KaceSMA's Invoke-SmaScript); a disabled script (enabled 0) always answers 0
+ * @param {'ids'|'counts'} [opts.runStatusShape='ids'] runStatus buckets as machine id lists, or as counts
  */
 function createKaceSim(opts = {}) {
 	let mode = String(opts.mode ?? '14');
@@ -800,6 +823,7 @@ function createKaceSim(opts = {}) {
 
 	/* ---- list machinery ---- */
 	const cache = new Map();
+	let listRequests = 0;
 	function listBody(q, sch, rows, envKey, scope = '') {
 		const filtering = q.get('filtering');
 		const sorting = q.get('sorting');
@@ -832,11 +856,13 @@ function createKaceSim(opts = {}) {
 		const useCount = countRaw !== 'false';
 		const countOnly = q.has('use_count_only') && decodePhp(q.get('use_count_only')).trim().toLowerCase() !== 'false';
 
-		const key = `${envKey}|${dataVersion}|${scope}|${filtering ?? ''}|${sorting ?? ''}`;
+		// READING (option tieOrder 'unstable'): ties on the sort keys come in a different order on every request
+		const tieSalt = keys.length && opts.tieOrder === 'unstable' ? ++listRequests : undefined;
+		const key = `${envKey}|${dataVersion}|${scope}|${filtering ?? ''}|${sorting ?? ''}|${tieSalt ?? ''}`;
 		let result = cache.get(key);
 		if (!result) {
 			result = preds.length ? rows.filter((r) => { for (const p of preds) if (!p(r)) return false; return true; }) : rows;
-			if (keys.length) result = sortRows(result, keys, sch);
+			if (keys.length) result = sortRows(result, keys, sch, tieSalt);
 			cache.set(key, result);
 			if (cache.size > 24) cache.delete(cache.keys().next().value);
 		}
@@ -941,6 +967,8 @@ function createKaceSim(opts = {}) {
 			else if (t.outcome === 'pushFailed') out.pushFailed.push(t.id);
 			else out.failed.push(t.id);
 		}
+		// READING (option runStatusShape 'counts'): builds that report how many machines are in each bucket
+		if (opts.runStatusShape === 'counts') for (const k of ['Targeted', 'Pending', 'Success', 'pushFailed', 'failed']) out[k] = out[k].length;
 		return out;
 	}
 
@@ -1061,6 +1089,10 @@ function createKaceSim(opts = {}) {
 				const raw = c.q.get('machineIDs');
 				if (raw === undefined || raw === '') throw bad('machineIDs is required');
 				// READING: split on literal ',' of the raw query, then decode each id (so %2C is not a separator)
+				// READING: a disabled script, or (option unknownRunMachines 'zero') an unknown machine, starts nothing and
+				// the answer is the bare run id 0 (KaceSMA's Invoke-SmaScript: "Returns 0 if failed")
+				if (!script.enabled) return A(200, 0);
+				if (opts.unknownRunMachines === 'zero' && raw.split(',').some((x) => !idx.machine.has(asInt(decodePhp(x).trim())))) return A(200, 0);
 				const ids = machineIdList(raw.split(',').map((s) => decodePhp(s).trim()), 'machineIDs');
 				const runId = 4711 + state.scriptRuns.length;
 				const startedAt = clock.now();
@@ -1177,7 +1209,10 @@ function createKaceSim(opts = {}) {
 		if (!s || !sessionAlive(s)) throw new ApiError(401, 'Expired token');
 		if (cookies.get(jwtCookie) !== s.jwt) throw new ApiError(401, 'Invalid token');
 		if (csrfHeader) {
-			if (headerValue(c.headers, csrfHeader) !== s.csrf || cookies.get('KACE_CSRF_TOKEN') !== s.csrf) throw new ApiError(401, 'Invalid CSRF token');
+			if (headerValue(c.headers, csrfHeader) !== s.csrf || cookies.get('KACE_CSRF_TOKEN') !== s.csrf) {
+				// READING (option csrfRefusalStatus 403): some builds refuse a stale CSRF token with 403, not 401
+				throw opts.csrfRefusalStatus === 403 ? new ApiError(403, 'CSRF token validation failed') : new ApiError(401, 'Invalid CSRF token');
+			}
 		}
 		if (mode === '14' && headerValue(c.headers, 'x-kace-authorization') !== s.authorization) throw new ApiError(401, 'Invalid authorization');
 		if (api && s.pending2fa) throw new ApiError(401, 'User not fully authenticated.');
@@ -1204,7 +1239,9 @@ function createKaceSim(opts = {}) {
 			? loginUsers.find((u) => u.user_name.toLowerCase() === userName.trim().toLowerCase()) : undefined;
 		if (!user) throw fail();
 		if (user.locked) throw fail('Account locked');
-		const orgOk = organizationName === undefined || organizationName === null || organizationName === ''
+		// READING (option orgSelection 'ignored'): organizationName is ignored and the session lands in the user's
+		// default organization, which KACE_LAST_ORG_SECURE reports (reference §4.2 #8)
+		const orgOk = opts.orgSelection === 'ignored' || organizationName === undefined || organizationName === null || organizationName === ''
 			|| (typeof organizationName === 'string' && organizationName.trim().toLowerCase() === user.organization.toLowerCase());
 		if (typeof password !== 'string' || password !== user.password || !orgOk) {
 			user.failedLogins++;
@@ -1226,10 +1263,11 @@ function createKaceSim(opts = {}) {
 		};
 		state.sessions.set(s.kboxid, s);
 		const sec = opts.tls ? '; Secure' : '';
+		const reportsOrg = opts.reportsOrganization !== false;
 		c.cookies.push(
 			`kboxid=${s.kboxid}; path=/; HttpOnly${sec}`,
 			`KACE_LAST_USER_SECURE=${encodeURIComponent(user.user_name)}; path=/${sec}`,
-			`KACE_LAST_ORG_SECURE=${encodeURIComponent(user.organization)}; path=/${sec}`,
+			...(reportsOrg ? [`KACE_LAST_ORG_SECURE=${encodeURIComponent(user.organization)}; path=/${sec}`] : []),
 			`${jwtCookie}=${s.jwt}; path=/; HttpOnly${sec}`,
 		);
 		if (csrfHeader) {
@@ -1237,7 +1275,7 @@ function createKaceSim(opts = {}) {
 			c.extra[csrfHeader] = s.csrf;
 		}
 		if (s.authorization) c.extra['x-kace-authorization'] = s.authorization;
-		return A(200, { userName: user.user_name, organizationName: user.organization, twoFactorRequired: s.pending2fa });
+		return A(200, { userName: user.user_name, ...(reportsOrg ? { organizationName: user.organization } : {}), twoFactorRequired: s.pending2fa });
 	}
 
 	function verify2fa(c) {
@@ -1344,6 +1382,29 @@ function createKaceSim(opts = {}) {
 				state.machines.push(rec);
 				idx.machine.set(id, rec);
 			}
+			touchData();
+		},
+		/**
+		 * Adds a ticket as a console user would, stamped `at` (ms, default now on the simulator clock; created and
+		 * modified). Returns its id.
+		 */
+		addTicket({ title = 'Console ticket', queue = 1, at } = {}) {
+			const q = idx.queue.get(queue);
+			const when = fmt(at ?? clock.now());
+			const rec = {
+				id: nextTicketId++, title, summary: '', hd_queue_id: queue, status_id: q._statusIds[0], priority_id: q._priorityIds[1],
+				category_id: null, impact_id: null, owner_id: null, submitter_id: loginUsers[0].id, machine_id: null, asset_id: null,
+				created: when, modified: when, due_date: '0000-00-00 00:00:00', is_manual_due_date: 0, resolution: '', cc_list: '', custom: {},
+			};
+			state.tickets.push(rec); idx.ticket.set(rec.id, rec);
+			touchData();
+			return rec.id;
+		},
+		/** A machine changed by an inventory at `at` (ms, default now on the simulator clock): Modified moves there. */
+		touchMachine(id, at) {
+			const rec = idx.machine.get(id);
+			if (!rec) throw new Error(`no machine ${id}`);
+			rec.Modified = fmt(at ?? clock.now());
 			touchData();
 		},
 		/** every live session answers "Expired token" from now on; returns how many were live */

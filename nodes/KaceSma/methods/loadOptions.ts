@@ -39,8 +39,9 @@ async function currentQueue(this: ILoadOptionsFunctions): Promise<string | undef
 	const ticket = this.getCurrentNodeParameter('ticketId', { extractValue: true }) as unknown;
 	const ticketId = ticket && typeof ticket === 'object' ? (ticket as IDataObject).value : ticket;
 	if (!ticketId || !/^\d+$/.test(String(ticketId))) return undefined;
+	// LIMITED is id + title only; ALL holds every column, the foreign key hd_queue_id included
 	const body = await kaceRequest.call(this, 'GET', `/api/service_desk/tickets/${String(ticketId)}`, {
-		query: { shaping: 'hd_ticket limited' },
+		query: { shaping: 'hd_ticket all' },
 		operation: `read ticket ${String(ticketId)}`,
 	});
 	const row = envelopeRows(body, 'Tickets')[0];

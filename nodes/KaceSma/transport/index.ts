@@ -1,11 +1,13 @@
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { toNodeError } from '../../shared/errors';
 import type { RequestContext } from '../../shared/http';
-import { readPagesInOrder } from '../../shared/execute';
-import { applianceRequest, notJson } from '../../shared/http';
+import { applianceRequest, credentialsOnce, notJson } from '../../shared/http';
+import { ListChangedError, readAnchoredList } from '../../shared/paging';
+import { reportRefused } from '../../shared/login';
 import { KACE } from './constants';
-import { mapKaceError } from './errors';
+import { isCsrfRefusal, mapKaceError } from './errors';
 
 export { kaceMessage, mapKaceError } from './errors';
 
@@ -13,9 +15,6 @@ export const CREDENTIAL = 'kaceSmaApi';
 
 /** Default page size for Return All: 500 rows per request (see README "Page sizes" for the measurements). */
 export const DEFAULT_PAGE_SIZE = 500;
-
-/** Highest page count one Return All may walk (a runaway guard: 2,000 × page size rows). */
-const MAX_PAGES = 2000;
 
 export interface KaceQuery {
 	filtering?: string;
@@ -66,7 +65,22 @@ export interface KaceRequestOptions {
 	allowScalar?: boolean;
 }
 
-/** One KACE SMA API call: the credential supplies the session, version and CSRF headers. */
+/** Per execution context: a session renewal after a CSRF refusal (HTTP 403) in progress, and how many completed. */
+interface CsrfGate {
+	renewal?: Promise<void>;
+	generation: number;
+}
+const csrfGates = new WeakMap<object, CsrfGate>();
+
+/**
+ * One KACE SMA API call: the credential supplies the session, version and CSRF headers.
+ *
+ * Some builds refuse a stale CSRF token with HTTP 403 instead of 401, which n8n does not take for an expired
+ * session. Such a refusal (recognised by the appliance's message, so that a 403 of the account's role costs no
+ * login) renews the session once and sends the request once more, like n8n does on a 401: the credential's
+ * session is emptied, so n8n logs in before the resend. Requests in flight together share that one renewal. The
+ * refused request never ran on the appliance, so actions are resent too.
+ */
 export async function kaceRequest<T = IDataObject>(
 	this: RequestContext,
 	method: IHttpRequestMethods,
@@ -75,32 +89,74 @@ export async function kaceRequest<T = IDataObject>(
 ): Promise<T> {
 	const qs = options.query ? kaceQueryString(options.query) : '';
 	const idempotent = options.idempotent ?? method === 'GET';
-	return await applianceRequest.call<RequestContext, Parameters<typeof applianceRequest>, Promise<T>>(
-		this,
-		CREDENTIAL,
-		{
-			method,
-			url: qs ? `${path}?${qs}` : path,
-			json: true,
-			...(options.body !== undefined ? { body: options.body, headers: { 'Content-Type': 'application/json' } } : {}),
-		},
-		{
-			appliance: KACE,
-			operation: options.operation,
-			idempotent,
-			outcomeHint: options.outcomeHint,
-			itemIndex: options.itemIndex,
-			mapError: mapKaceError,
-			validate: (body) => {
-				const problem = notJson(body, method !== 'GET');
-				if (problem) return problem;
-				if (method === 'GET' && (body === null || typeof body !== 'object') && !options.allowScalar) {
-					return 'an unexpected answer (no JSON object)';
-				}
-				return undefined;
-			},
-		},
-	);
+	const send = async (): Promise<{ value?: T; error?: unknown; csrf: boolean }> => {
+		let csrf = false;
+		try {
+			const value = await applianceRequest.call<RequestContext, Parameters<typeof applianceRequest>, Promise<T>>(
+				this,
+				CREDENTIAL,
+				{
+					method,
+					url: qs ? `${path}?${qs}` : path,
+					json: true,
+					...(options.body !== undefined ? { body: options.body, headers: { 'Content-Type': 'application/json' } } : {}),
+				},
+				{
+					appliance: KACE,
+					operation: options.operation,
+					idempotent,
+					outcomeHint: options.outcomeHint,
+					itemIndex: options.itemIndex,
+					mapError: (failure) => {
+						// a 401 was already renewed by n8n: only a 403 is renewed here
+						csrf = failure.status === 403 && isCsrfRefusal(failure);
+						return mapKaceError(failure, { query: options.query, operation: options.operation });
+					},
+					validate: (body) => {
+						const problem = notJson(body, method !== 'GET');
+						if (problem) return problem;
+						if (method === 'GET' && (body === null || typeof body !== 'object') && !options.allowScalar) {
+							return 'an unexpected answer (no JSON object)';
+						}
+						return undefined;
+					},
+				},
+			);
+			return { value, csrf: false };
+		} catch (error) {
+			return { error, csrf };
+		}
+	};
+	const result = (r: { value?: T; error?: unknown }): T => {
+		if (r.error !== undefined) throw r.error;
+		return r.value as T;
+	};
+
+	let gate = csrfGates.get(this);
+	if (!gate) {
+		gate = { generation: 0 };
+		csrfGates.set(this, gate);
+	}
+	if (gate.renewal) await gate.renewal;
+	const generation = gate.generation;
+	const first = await send();
+	if (!first.csrf) return result(first);
+	// renewed by another request since this one was sent (or being renewed): once more with the new session
+	if (gate.renewal) await gate.renewal;
+	if (gate.generation !== generation) return result(await send());
+	let done = () => {};
+	gate.renewal = new Promise<void>((resolve) => (done = resolve));
+	try {
+		const credential = await credentialsOnce.call(this, CREDENTIAL);
+		// the login must not hand back the refused session (nodes/shared/login.ts)
+		reportRefused(credential, credential.session);
+		credential.session = '';
+		return result(await send());
+	} finally {
+		gate.generation++;
+		gate.renewal = undefined;
+		done();
+	}
 }
 
 /** The collection in a KACE list envelope: the expected key, else the first array property. */
@@ -150,15 +206,33 @@ export function envelopeCount(body: unknown, key: string): number | undefined {
 }
 
 /**
- * Reads a KACE collection with `paging=limit N offset M` (the appliance returns 50 rows when no paging is given).
- * Without an explicit sorting it sorts by id so offsets stay stable while the estate changes, and rows already
- * returned are skipped (never duplicated). A session that expires between pages is renewed by the credential
- * and the page is re-requested, so no row is lost.
+ * How a list is ordered for paging. Offsets are only meaningful over a TOTAL order, and MySQL may return rows that
+ * tie on the ORDER BY columns in a different order on each request, so the id (unique) is appended to a sort of
+ * the user that does not name it. When the id is the first sort key, `id gt|lt <last id>` continues the list
+ * exactly from any row (keyset); the KACE filter language has no OR, so other sorts cannot be continued by key.
+ */
+export function pagingOrder(sorting: string | undefined): { sorting: string; keyset?: 'gt' | 'lt' } {
+	const keys = String(sorting ?? '')
+		.split(',')
+		.map((k) => k.trim().split(/\s+/))
+		.filter((k) => k[0] !== '');
+	if (!keys.length) return { sorting: 'id', keyset: 'gt' };
+	const text = keys.map((k) => k.join(' ')).join(',');
+	const idAt = keys.findIndex((k) => k[0].toLowerCase() === 'id');
+	if (idAt === 0) return { sorting: text, keyset: keys[0][1]?.toLowerCase() === 'desc' ? 'lt' : 'gt' };
+	return { sorting: idAt > 0 ? text : `${text},id` };
+}
+
+/**
+ * Reads a KACE collection with `paging=limit N offset M` (the appliance returns 50 rows when no paging is given),
+ * exactly while the estate changes (nodes/shared/paging.ts): every page after the first starts one row before the
+ * end of the previous one, and when that row is not where it was (records before the read position were added or
+ * deleted) the read continues by key (`id gt <last id>`, sorted by id: the default) or reads the list again
+ * (another sort), so no record that existed during the whole read is lost and none is repeated.
  *
- * The first page asks for the total count; when it is full and the count says more rows exist, the remaining
- * pages are read {@link PAGE_CONCURRENCY} at a time (in order, stopping at the first error) — exactly
- * ceil(count / page size) requests, no closing empty page. Without a count, or when the estate shrank while
- * reading, the classic sequential loop carries on from the rows actually received.
+ * The first page asks for the total count when more than one page is wanted; the other pages are then read
+ * {@link PAGE_CONCURRENCY} at a time (in order, stopping at the first error). A session that expires between
+ * pages is renewed once for all pages in flight, and the page is requested again.
  */
 export async function kaceList(
 	this: RequestContext,
@@ -168,70 +242,42 @@ export async function kaceList(
 	options: ListOptions,
 ): Promise<IDataObject[]> {
 	const want = options.returnAll ? Number.POSITIVE_INFINITY : Math.max(0, options.limit ?? 50);
+	if (want === 0) return [];
 	const pageSize = Math.max(1, Math.min(options.pageSize ?? DEFAULT_PAGE_SIZE, 100_000));
-	const out: IDataObject[] = [];
-	const seen = new Set<string>();
-	const base: KaceQuery = { ...query };
-	if (!base.sorting) base.sorting = 'id';
-	const page = async (offset: number, size: number, count: boolean) => {
-		const body = await kaceRequest.call(this, 'GET', path, {
-			query: { ...base, use_count: count ? 'true' : 'false', paging: `limit ${size} offset ${offset}` },
-			operation: options.operation,
-			itemIndex: options.itemIndex,
+	const order = pagingOrder(query.sorting);
+	const base: KaceQuery = { ...query, sorting: order.sorting };
+	const read = async (q: KaceQuery) =>
+		await kaceRequest.call(this, 'GET', path, { query: q, operation: options.operation, itemIndex: options.itemIndex });
+	try {
+		const result = await readAnchoredList<IDataObject>({
+			want,
+			// each page after the first re-reads the last row of the previous one: one row more per request keeps
+			// Page Size new rows per request (20,000 machines at 500: 40 requests, as without the overlap)
+			pageSize: pageSize + 1,
+			concurrency: PAGE_CONCURRENCY,
+			key: recordId,
+			readPage: async (offset, limit, first) => {
+				const count = first && want > limit;
+				const body = await read({ ...base, use_count: count ? 'true' : 'false', paging: `limit ${limit} offset ${offset}` });
+				return { rows: envelopeRows(body, key), total: count ? envelopeCount(body, key) : undefined };
+			},
+			readAfter: order.keyset
+				? async (last, limit) => {
+						const id = recordId(last);
+						if (!id || !/^\d+$/.test(id)) throw new ListChangedError(`a record without a numeric id (${id ?? 'none'}) cannot anchor the read`, 0);
+						const filtering = [base.filtering, `id ${order.keyset} ${id}`].filter(Boolean).join(',');
+						const body = await read({ ...base, filtering, use_count: 'false', paging: `limit ${limit}` });
+						return { rows: envelopeRows(body, key) };
+					}
+				: undefined,
 		});
-		return { body, rows: envelopeRows(body, key) };
-	};
-	const take = (rows: IDataObject[]) => {
-		for (const row of rows) {
-			const id = recordId(row);
-			if (id !== undefined) {
-				if (seen.has(id)) continue;
-				seen.add(id);
-			}
-			out.push(row);
-			if (out.length >= want) return;
-		}
-	};
-
-	let offset = 0;
-	let pages = 0;
-	if (want > pageSize) {
-		// count first: one COUNT on the appliance, then the rest of the pages concurrently
-		const first = await page(0, pageSize, true);
-		pages++;
-		take(first.rows);
-		offset = first.rows.length;
-		const total = envelopeCount(first.body, key);
-		if (first.rows.length < pageSize) return out;
-		if (total !== undefined) {
-			const end = Math.min(total, want);
-			const offsets: number[] = [];
-			for (let o = pageSize; o < end && pages + offsets.length < MAX_PAGES; o += pageSize) offsets.push(o);
-			// the last page asks one row more than the count promises: a row inserted meanwhile (with a sorting
-			// other than id it can push the last row past the count) shows up there instead of being lost
-			const sizes = offsets.map((o, i) => (i === offsets.length - 1 && end === total ? Math.min(want - o, total - o + 1) : Math.min(pageSize, want - o)));
-			const bodies = await readPagesInOrder(offsets, PAGE_CONCURRENCY, async (o, i) => await page(o, sizes[i], false));
-			pages += bodies.length;
-			let complete = true;
-			for (let i = 0; i < bodies.length && out.length < want; i++) {
-				take(bodies[i].rows);
-				offset = offsets[i] + bodies[i].rows.length;
-				const expected = Math.min(pageSize, want - offsets[i], total - offsets[i]);
-				if (bodies[i].rows.length !== expected) {
-					// the estate changed while reading: carry on sequentially from the rows actually received
-					complete = false;
-					break;
-				}
-			}
-			if (out.length >= want || (complete && offset >= total)) return out;
-		}
+		return result.rows;
+	} catch (error) {
+		if (!(error instanceof ListChangedError)) throw toNodeError(this.getNode(), error, options.itemIndex ?? 0);
+		throw new NodeOperationError(this.getNode(), `${KACE}: ${options.operation} could not be read exactly: ${error.message}`, {
+			itemIndex: options.itemIndex,
+			description:
+				'The list changed while it was read, and every re-read found it changed again, so no complete and exact result could be returned. Run again when the appliance is quieter. Sorted by id (the default, no Sorting option) the read continues by id and stays exact whatever changes.',
+		});
 	}
-	for (; out.length < want && pages < MAX_PAGES; pages++) {
-		const size = Math.min(pageSize, want - out.length);
-		const { rows } = await page(offset, size, false);
-		take(rows);
-		offset += rows.length;
-		if (rows.length < size) break;
-	}
-	return out;
 }

@@ -99,6 +99,8 @@ function httpStatusError(message: string, res: IN8nHttpFullResponse): Error {
 export async function kaceLogin(
 	helpers: IHttpRequestHelper['helpers'],
 	credentials: ICredentialDataDecryptedObject,
+	/** the session this login replaces (the credential's, unless the transport emptied it to force the login) */
+	replaced = String(credentials.session ?? ''),
 ): Promise<KaceSession> {
 	const base = kaceBaseUrl(credentials);
 	const username = String(credentials.username ?? '').trim();
@@ -119,13 +121,20 @@ export async function kaceLogin(
 		ignoreHttpStatusErrors: true,
 		...tls,
 	};
+	const who = `user "${username}"${organization ? ` in organization "${organization}"` : ''}`;
+	const secret = String(credentials.totpSecret ?? '').trim();
+	// n8n logs in again when a request of the current session was refused with 401: a session of a two-factor
+	// account without a secret is refused that way forever, so it is checked first (see below)
+	const previous = parseSession(replaced);
+	if (previous && !secret) {
+		await refuseUnverifiedTwoFactor(helpers, { ...request, method: 'GET', url: `${base}${PROBE_PATH}`, body: undefined }, credentials, previous, who);
+	}
 	let res: IN8nHttpFullResponse;
 	try {
 		res = (await helpers.httpRequest(request)) as IN8nHttpFullResponse;
 	} catch (error) {
 		throw loginNetworkError(KACE, error);
 	}
-	const who = `user "${username}"${organization ? ` in organization "${organization}"` : ''}`;
 	if (res.statusCode === 401 || res.statusCode === 403) {
 		const said = kaceMessage(res.body);
 		throw new ApplianceAuthError(
@@ -142,10 +151,12 @@ export async function kaceLogin(
 	}
 	const jar = setCookies(res.headers);
 	if (!jar.size) {
+		const html = typeof res.body === 'string' && /^\s*</.test(res.body);
 		throw new ApplianceConfigError(
-			`${KACE} login answered without a session cookie: check that the URL points at the KACE SMA itself (not a proxy or portal).`,
+			`${KACE} login was answered ${html ? 'by an HTML page' : 'without a session cookie'}, not by the appliance's API: check that the URL points at the KACE SMA itself (https://host, no path), not a proxy, portal or single sign-on page.`,
 		);
 	}
+	if (organization) checkOrganization(jar, res.body, organization, username);
 	const session: KaceSession = {
 		cookie: '',
 		csrf: header(res.headers, 'x-kace-csrf-token') ?? header(res.headers, 'x-dell-csrf-token') ?? jar.get('KACE_CSRF_TOKEN'),
@@ -153,7 +164,6 @@ export async function kaceLogin(
 	};
 	session.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
 
-	const secret = String(credentials.totpSecret ?? '').trim();
 	if (secret) {
 		// the appliance checks the code against its own clock: use it (from the Date header) when it is known
 		const serverTime = Date.parse(String(res.headers.date ?? ''));
@@ -187,4 +197,74 @@ export async function kaceLogin(
 		session.authorization = header(verify.headers, 'x-kace-authorization') ?? session.authorization;
 	}
 	return session;
+}
+
+/**
+ * The organization the session landed in, as the appliance reports it: the KACE_LAST_ORG_SECURE cookie (10.0
+ * clients read it; that it names the landing organization is UNVERIFIED), else an organization name in the login
+ * body. Undefined when the appliance reports none.
+ */
+function landedOrganization(jar: Map<string, string>, body: unknown): string | undefined {
+	const cookie = jar.get('KACE_LAST_ORG_SECURE');
+	if (cookie) {
+		try {
+			return decodeURIComponent(cookie.replace(/\+/g, ' ')).trim() || undefined;
+		} catch {
+			return cookie.trim() || undefined;
+		}
+	}
+	if (body && typeof body === 'object') {
+		const b = body as Record<string, unknown>;
+		for (const k of ['organizationName', 'orgName', 'organization']) {
+			if (typeof b[k] === 'string' && (b[k] as string).trim()) return (b[k] as string).trim();
+		}
+	}
+	return undefined;
+}
+
+/**
+ * Multi-organization appliances may ignore the organization asked for and log the user in to their default one:
+ * every row read would then be another organization's. The login is refused (ApplianceAuthError: one attempt per
+ * execution, nothing read) when the appliance reports a different organization. An id where a name was asked
+ * for (or the reverse) cannot be compared and is let through, like an appliance that reports none.
+ */
+function checkOrganization(jar: Map<string, string>, body: unknown, organization: string, username: string): void {
+	const landed = landedOrganization(jar, body);
+	if (landed === undefined || /^\d+$/.test(landed) !== /^\d+$/.test(organization)) return;
+	if (landed.toLowerCase() === organization.toLowerCase()) return;
+	throw new ApplianceAuthError(
+		`${KACE} logged user "${username}" in to organization "${landed}", not "${organization}": nothing was read, so that another organization's records cannot reach this workflow. Check the credential's Organization (the name as the console lists it) and that the account belongs to that organization.`,
+	);
+}
+
+/** A cheap authenticated read: every API call of a session still waiting for its two-factor code answers 401. */
+const PROBE_PATH = '/api/users/me';
+
+/**
+ * A two-factor account logged in without a TOTP secret gets a session on which every API call answers 401 "User
+ * not fully authenticated." n8n takes that 401 for an expired session and calls the login again before our code
+ * sees the answer. So a login that RENEWS a session (the credential still holds the refused one) and has no
+ * secret first reads with the old session: when the appliance says it is not fully authenticated, the login fails
+ * with what to add, without an HTTP status (n8n does not log in again) and without a second login. A first login
+ * costs nothing extra; a renewal costs this one read. Any other answer of the read is left to the login.
+ */
+async function refuseUnverifiedTwoFactor(
+	helpers: IHttpRequestHelper['helpers'],
+	request: IHttpRequestOptions,
+	credentials: ICredentialDataDecryptedObject,
+	session: KaceSession,
+	who: string,
+): Promise<void> {
+	let res: IN8nHttpFullResponse;
+	try {
+		res = (await helpers.httpRequest({ ...request, headers: kaceHeaders(credentials, session) })) as IN8nHttpFullResponse;
+	} catch {
+		return; // a network failure here shows again, with its own message, on the request that follows
+	}
+	const said = kaceMessage(res.body);
+	if (res.statusCode === 401 && /not fully authenticated/i.test(said ?? '')) {
+		throw new ApplianceAuthError(
+			`${KACE} requires a two-factor code for ${who} ("${said}"): add the account's TOTP secret (the base32 key shown when two-factor authentication was set up) to the credential field 'TOTP Secret (Two-Factor)'.`,
+		);
+	}
 }

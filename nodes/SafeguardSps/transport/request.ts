@@ -22,6 +22,10 @@ export interface SpsCall {
 	outcomeHint?: string;
 	itemIndex?: number;
 	returnFullResponse?: boolean;
+	/** values of this request that must never appear in a message (a password being stored), besides the credential's */
+	secrets?: string[];
+	/** the path ends with "/" as SPS documents it (`…/content/?q=`) */
+	trailingSlash?: boolean;
 }
 
 /** The credential of this execution context (read once per context, shared with the request layer). */
@@ -76,6 +80,14 @@ export function spsMapError(failure: HttpFailure, call: SpsCall, authType: strin
 			applianceMessage: said,
 		};
 	}
+	if (/(^|\/)aaa\/local_database\/users(\/|$)/.test(call.path) && call.method !== 'GET' && /ldap/i.test(all)) {
+		return {
+			message: `${SPS} does not let local users be managed while LDAP authentication is active${quote}`,
+			description:
+				'SPS authenticates its users against an LDAP directory (Users & Access Control → Settings): local user accounts are disabled and cannot be created, changed or deleted. Manage the person in the directory (SPS privileges follow local groups that name the LDAP groups or users), or switch SPS back to local authentication.',
+			applianceMessage: said,
+		};
+	}
 	if (status === 403 && /x-?token/i.test(all)) {
 		return {
 			message: `${SPS} demanded an X-Token (CSRF) header for ${call.operation}${quote}`,
@@ -95,7 +107,7 @@ export function spsMapError(failure: HttpFailure, call: SpsCall, authType: strin
 	if (status === 409 || status === 423 || /lock/i.test(all)) {
 		const by = typeof details?.locked_by === 'string' ? ` by "${details.locked_by}"` : '';
 		return {
-			message: `${SPS} reports that the configuration is locked${by}: ${call.operation} was not done${quote}`,
+			message: `${SPS} could not ${call.operation} because the configuration is locked${by}${quote}`,
 			description:
 				'Another administrator session (web UI or another API client) holds an open transaction. Wait until it is committed or rolled back, or ask its owner to close it in the SPS web interface, then run this again.',
 			applianceMessage: said,
@@ -136,22 +148,33 @@ export function spsMapError(failure: HttpFailure, call: SpsCall, authType: strin
 		};
 	}
 	if (status === 405) {
-		return { message: `${SPS} does not allow ${call.method} on /api/${apiPathSafe(call.path)}${quote}`, description: 'Use a path of a single object (not a list or folder).', applianceMessage: said };
+		return { message: `${SPS} does not allow ${call.method} on /api/${apiPathSafe(call.path)}${quote}`, description: METHOD_ADVICE[call.method] ?? METHOD_ADVICE.GET, applianceMessage: said };
 	}
 	if (status === 411) {
 		return { message: `${SPS} demanded a request body length (HTTP 411) for ${call.operation}`, description: 'A proxy between n8n and SPS may have removed the body.', applianceMessage: said };
 	}
 	if (status === 400 || status === 422) {
 		const where = detailsPath(details);
+		const lists = details && Object.values(details).some((v) => Array.isArray(v) && v.length);
 		return {
 			message: `${SPS} rejected ${call.operation}${where ? ` at "${where}"` : ''}${quote}`,
-			description: 'Correct the value SPS names and run again.',
+			description: lists
+				? 'Correct the fields SPS lists (missing, unknown or of the wrong type) and run again. Configuration → Get shows the object with all its fields and their current values.'
+				: 'Correct the value SPS names and run again.',
 			applianceMessage: said,
 		};
 	}
 	if (said) return { message: `${SPS} answered HTTP ${status} to ${call.operation}: "${said}"`, applianceMessage: said };
 	return undefined;
 }
+
+/** What a 405 means for each method: SPS creates in lists, replaces objects and deletes list entries. */
+const METHOD_ADVICE: Record<string, string> = {
+	GET: 'SPS does not let this path be read (some, like configuration/passwords, are write-only).',
+	PUT: 'Use a path of a single object (not a list or folder).',
+	POST: 'Give the path of a list to add an entry to (e.g. configuration/ssh/connections), not of an object or folder.',
+	DELETE: 'Give the path of one entry of a list (e.g. configuration/ssh/connections/<key>): SPS deletes list entries, not objects or folders.',
+};
 
 function apiPathSafe(p: string): string {
 	try {
@@ -185,10 +208,9 @@ export async function spsRequest(this: RequestContext, call: SpsCall): Promise<I
 	}
 	const options: IHttpRequestOptions = {
 		method: call.method,
-		url: `/${path}`,
+		url: `/${path}${call.trailingSlash ? '/' : ''}`,
 		json: true,
 		headers: {},
-		timeout: 120_000,
 	};
 	if (call.qs && Object.keys(call.qs).length) options.qs = call.qs;
 	if (call.method === 'POST' || call.method === 'PUT') {
@@ -205,7 +227,7 @@ export async function spsRequest(this: RequestContext, call: SpsCall): Promise<I
 			idempotent,
 			outcomeHint: call.outcomeHint,
 			itemIndex: call.itemIndex,
-			secrets: spsSecrets(credentials),
+			secrets: [...spsSecrets(credentials), ...(call.secrets ?? [])],
 			mapError: (failure) => spsMapError(failure, { ...call, path }, authType),
 			validate: (body) => notJson(body, call.method !== 'GET'),
 			tlsDescription: tlsAdvice(credentials),

@@ -134,14 +134,37 @@ export function spsErrorText(body: unknown): { code?: string; text?: string; det
 		const m = details.message ?? details.reason ?? details.error;
 		const parts: string[] = [];
 		if (typeof m === 'string' && m) parts.push(m);
+		const lists: string[] = [];
 		for (const [k, v] of Object.entries(details)) {
 			if (k === 'message' || k === 'reason' || k === 'error') continue;
+			// lists (e.g. the missing, unknown and wrongly typed fields of a configuration change) are what to fix
+			if (Array.isArray(v)) {
+				if (v.length) lists.push(`${k.replace(/_/g, ' ')}: ${listText(v)}`);
+				continue;
+			}
 			if (v === null || typeof v === 'object') continue;
 			parts.push(`${k}: ${String(v)}`);
 		}
-		if (parts.length) text = parts.join('; ').slice(0, 400);
+		parts.push(...lists);
+		if (parts.length) text = parts.join('; ').slice(0, 1500);
 	} else if (typeof e.details === 'string') text = e.details.slice(0, 400);
 	return { code, text, details };
+}
+
+/** The entries of a list in an SPS error: strings as they are, objects as `path (key: value, …)`; at most 25. */
+function listText(list: unknown[]): string {
+	const one = (item: unknown): string => {
+		if (item === null || typeof item !== 'object') return String(item);
+		const o = item as IDataObject;
+		const head = o.path ?? o.field ?? o.name ?? o.key;
+		const rest = Object.entries(o)
+			.filter(([k, v]) => v !== head && v !== null && typeof v !== 'object' && !['path', 'field', 'name', 'key'].includes(k))
+			.map(([k, v]) => `${k}: ${String(v)}`);
+		const text = rest.join(', ');
+		return head === undefined ? text || JSON.stringify(o) : `${String(head)}${text ? ` (${text})` : ''}`;
+	};
+	const shown = list.slice(0, 25).map(one).join(', ');
+	return list.length > 25 ? `${shown}, … (${list.length - 25} more)` : shown;
 }
 
 /** What to do when SPS's certificate cannot be verified, depending on whether a CA is already configured. */

@@ -1,11 +1,13 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
+import { toNodeError } from '../../shared/errors';
 import { mapLimit } from '../../shared/execute';
-import { SeenKeys } from '../../shared/poll';
+import { advanceCursor, baselineCursor, readCursor, SeenKeys } from '../../shared/poll';
 import type { HealthMetric, HealthScale } from '../transport/health';
 import { healthMetrics } from '../transport/health';
-import { AUDIT_RESULT_CAP, expandEntries, pageAuditList, parseDateHeader } from '../transport/paging';
+import { AUDIT_RESULT_CAP, expandEntries, pageAuditList, parseDateHeader, shortfallWarning } from '../transport/paging';
 import { flatten, spsRequest } from '../transport/request';
+import { runningQuery } from '../transport/sessions';
 
 /**
  * Polling logic of the SPS trigger. State lives in the node's workflow static data, one object per event, so
@@ -17,6 +19,12 @@ import { flatten, spsRequest } from '../transport/request';
  */
 
 const MINUTE = 60_000;
+
+/**
+ * Polls list sessions oldest first (by start time), so new sessions are emitted in the order they started; sessions
+ * recorded during a poll enter after the read position and move nothing.
+ */
+const POLL_SORT = 'start_time';
 
 type Emit = INodeExecutionData[][] | null;
 
@@ -58,7 +66,7 @@ async function sessionBodies(this: IPollFunctions, entries: IDataObject[], o: Se
 /** New recorded sessions: sessions that started at or after (previous SPS time − overlap), not seen before. */
 export async function pollNewSessions(this: IPollFunctions, state: IDataObject, o: SessionPollOptions, manual: boolean): Promise<Emit> {
 	const overlap = Math.max(0, o.overlapMinutes) * MINUTE;
-	const qs: IDataObject = {};
+	const qs: IDataObject = { sort: POLL_SORT };
 	if (o.query) qs.q = o.query;
 	if (o.sessionData === 'fields' && o.fields.trim()) qs.fields = o.fields.replace(/\s+/g, '');
 	const cursor = typeof state.cursor === 'number' ? state.cursor : undefined;
@@ -101,78 +109,147 @@ export async function pollNewSessions(this: IPollFunctions, state: IDataObject, 
 	}
 	for (const e of fresh) seen.add(e.key as string);
 	state.cursor = Math.max(cursor, next);
-	return emit.call(this, rows.map(flatten));
+	const shortfall = shortfallWarning(listed, AUDIT_RESULT_CAP, 'new sessions');
+	return emit.call(this, withWarnings(rows.map(flatten), shortfall ? [shortfall] : []));
 }
 
 export interface AlertPollOptions {
 	query: string;
-	lookbackMinutes: number;
 	overlapMinutes: number;
 	concurrency: number;
 }
 
-function alertId(sessionKey: string, alert: IDataObject): string {
-	const id = alert.record_id ?? alert.id ?? `${String(alert.time)}|${String(alert.rule_name)}|${String(alert.matched_content)}`;
-	return `${sessionKey}|${String(id)}`;
+interface AlertRow {
+	id: string;
+	time: number | undefined;
+	row: IDataObject;
 }
 
-async function alertsOfRecentSessions(
-	this: IPollFunctions,
-	since: number,
-	o: AlertPollOptions,
-	maxSessions: number,
-	serverTime: boolean,
-): Promise<{ alerts: Array<{ id: string; row: IDataObject }>; serverTime?: number }> {
-	const qs: IDataObject = { start: iso(since) };
-	if (o.query) qs.q = o.query;
-	const listed = await pageAuditList.call(this, 'audit/sessions', qs, maxSessions, 'list recent sessions', undefined, { serverTime });
-	const keys = listed.items.map((e) => e.key).filter((k): k is string => typeof k === 'string');
+function alertRow(sessionKey: string, alert: IDataObject): AlertRow {
+	const id = alert.record_id ?? alert.id ?? `${String(alert.time)}|${String(alert.rule_name)}|${String(alert.matched_content)}`;
+	const t = typeof alert.time === 'string' ? Date.parse(alert.time) : NaN;
+	return { id: `${sessionKey}|${String(id)}`, time: Number.isNaN(t) ? undefined : t, row: { sessionKey, ...alert } };
+}
+
+/** The sessions a poll watches, and what SPS said about them. */
+interface Watched {
+	keys: string[];
+	running: string[];
+	serverTime?: number;
+	warnings: string[];
+}
+
+/**
+ * Lists the sessions whose alerts a poll reads: those that started since `since` (one request per 500) and those
+ * running now (`q=active:true`, one request per 500), plus `remembered` (running at an earlier poll: a session that
+ * ended since then may have raised its last alerts after that poll).
+ */
+async function watchedSessions(this: IPollFunctions, since: number, o: AlertPollOptions, remembered: string[], max: number): Promise<Watched> {
+	const started: IDataObject = { start: iso(since), sort: POLL_SORT };
+	if (o.query) started.q = o.query;
+	const recent = await pageAuditList.call(this, 'audit/sessions', started, max, 'list recent sessions', undefined, { serverTime: true });
+	const running = await pageAuditList.call(
+		this,
+		'audit/sessions',
+		{ q: runningQuery(o.query), sort: POLL_SORT },
+		max,
+		`search running sessions (q=${runningQuery(o.query)})`,
+	);
+	const keyOf = (e: IDataObject) => (typeof e.key === 'string' ? e.key : undefined);
+	const runningKeys = running.items.map(keyOf).filter((k): k is string => k !== undefined);
+	const keys = [...new Set([...recent.items.map(keyOf).filter((k): k is string => k !== undefined), ...runningKeys, ...remembered])];
+	const warnings = [
+		shortfallWarning(recent, max, 'recently started sessions'),
+		shortfallWarning(running, max, 'running sessions'),
+	].filter((w): w is string => w !== undefined);
+	return { keys, running: runningKeys, serverTime: recent.serverTime, warnings };
+}
+
+/** The alerts of the given sessions (one request per session and 500 alerts, `concurrency` at a time). */
+async function alertsOf(this: IPollFunctions, keys: string[], o: AlertPollOptions, optional: Set<string>): Promise<AlertRow[]> {
 	const results = await mapLimit(keys, Math.max(1, Math.min(32, o.concurrency)), async (key) => {
-		const page = await pageAuditList.call(this, `audit/sessions/${encodeURIComponent(key)}/alerts`, {}, AUDIT_RESULT_CAP, 'list session alerts');
-		return page.items.map((a) => ({ id: alertId(key, a), row: { sessionKey: key, ...a } }));
+		try {
+			const page = await pageAuditList.call(this, `audit/sessions/${encodeURIComponent(key)}/alerts`, {}, AUDIT_RESULT_CAP, 'list session alerts');
+			return page.items.map((a) => alertRow(key, a));
+		} catch (error) {
+			// a session remembered from an earlier poll may have been deleted since (SPS's cleanup): nothing to read
+			const e = toNodeError(this.getNode(), error, 0);
+			if (optional.has(key) && 'httpCode' in e && String(e.httpCode) === '404') return [];
+			throw e;
+		}
 	});
-	const alerts: Array<{ id: string; row: IDataObject }> = [];
+	const alerts: AlertRow[] = [];
 	for (const r of results) {
 		if (r.error !== undefined) throw r.error;
 		alerts.push(...(r.value ?? []));
 	}
-	return { alerts, serverTime: listed.serverTime };
+	return alerts;
 }
 
+const alertTime = (a: AlertRow) => a.time;
+const alertKey = (a: AlertRow) => a.id;
+
 /**
- * New alerts on recent sessions. SPS has no global alert feed: each poll lists the sessions that started within
- * the lookback window and reads their alerts (1 + one request per session). Emits alerts not seen before whose
- * time is not older than (previous SPS time − overlap).
+ * New alerts. SPS has no feed of alerts, only a list per session, so each poll reads the alerts of every session
+ * that could have raised one since the previous poll: the sessions that started since then (minus the overlap),
+ * the sessions running now, and the sessions that were running at a poll within the overlap (a session that ended
+ * meanwhile may have raised its last alert before it ended). A privileged session that runs for hours is read on
+ * every poll while it runs. Cost per poll: 2 list requests (+1 per further 500 sessions) + 1 request per watched
+ * session (+1 per further 500 alerts of it).
+ * The alerts' own times (SPS's clock) make the cursor (nodes/shared/poll.ts): an alert is emitted once, when its
+ * key (session|record id @ time) was not seen before and its time is not older than the newest one seen minus
+ * the overlap. The first poll records what exists and emits nothing.
  */
 export async function pollNewAlerts(this: IPollFunctions, state: IDataObject, o: AlertPollOptions, manual: boolean): Promise<Emit> {
-	const lookback = Math.max(1, o.lookbackMinutes) * MINUTE;
 	const overlap = Math.max(0, o.overlapMinutes) * MINUTE;
-	const cursor = typeof state.cursor === 'number' ? state.cursor : undefined;
+	// SPS's time at the previous poll (`cursor` in earlier versions of this trigger)
+	const polledAt = typeof state.polledAt === 'number' ? state.polledAt : typeof state.cursor === 'number' ? state.cursor : undefined;
 
 	if (manual) {
-		const now = cursor ?? (await serverNow.call(this));
-		const { alerts } = await alertsOfRecentSessions.call(this, now - lookback, o, 50, false);
+		const now = polledAt ?? (await serverNow.call(this));
+		const watched = await watchedSessions.call(this, now - SAMPLE_WINDOW, o, [], 50);
+		const alerts = await alertsOf.call(this, watched.keys, o, new Set());
+		alerts.sort((x, y) => (y.time ?? 0) - (x.time ?? 0));
 		return emit.call(this, alerts.slice(0, 10).map((a) => a.row));
 	}
 
-	const seen = new SeenKeys(state, 'seen', 5000);
-	if (cursor === undefined) {
-		const now = await serverNow.call(this);
-		const { alerts } = await alertsOfRecentSessions.call(this, now - lookback, o, AUDIT_RESULT_CAP, false);
-		for (const a of alerts) seen.add(a.id);
-		state.cursor = now;
-		return null;
-	}
+	const remembered = (state.watch && typeof state.watch === 'object' ? state.watch : {}) as Record<string, number>;
+	const since = polledAt === undefined ? undefined : polledAt - overlap;
+	const keep = Object.keys(remembered).filter((k) => since !== undefined && remembered[k] >= since);
+	const watched = await watchedSessions.call(this, since ?? (await serverNow.call(this)) - overlap, o, keep, AUDIT_RESULT_CAP);
+	const now = watched.serverTime ?? polledAt ?? Date.now();
+	const alerts = await alertsOf.call(this, watched.keys, o, new Set(keep));
 
-	const { alerts, serverTime } = await alertsOfRecentSessions.call(this, cursor - lookback, o, AUDIT_RESULT_CAP, true);
-	const fresh = alerts.filter((a) => {
-		if (seen.has(a.id)) return false;
-		const t = typeof a.row.time === 'string' ? Date.parse(a.row.time) : NaN;
-		return Number.isNaN(t) || t >= cursor - overlap;
-	});
-	for (const a of alerts) if (!seen.has(a.id) && fresh.includes(a)) seen.add(a.id);
-	state.cursor = Math.max(cursor, serverTime ?? cursor);
-	return emit.call(this, fresh.map((a) => a.row));
+	const watch: Record<string, number> = {};
+	for (const k of keep) watch[k] = remembered[k];
+	for (const k of watched.running) watch[k] = now;
+
+	// an earlier version of this trigger kept only SPS's time at its last poll: continue from there
+	const cursor = readCursor(state.alerts, () => undefined) ?? (polledAt !== undefined ? { v: 2 as const, ts: polledAt, keys: [] } : undefined);
+	let fresh: AlertRow[] = [];
+	if (!cursor) {
+		state.alerts = baselineCursor(alerts, alertTime, alertKey, overlap, now);
+	} else {
+		const next = advanceCursor(cursor, alerts, alertTime, alertKey, overlap);
+		// alerts remembered by the earlier version of this trigger (ids without times) are not new
+		const legacy = Array.isArray(state.seen) ? new Set((state.seen as unknown[]).map(String)) : undefined;
+		fresh = legacy ? next.fresh.filter((a) => !legacy.has(a.id)) : next.fresh;
+		state.alerts = next.cursor;
+	}
+	delete state.seen;
+	delete state.cursor;
+	state.polledAt = Math.max(now, polledAt ?? now);
+	state.watch = watch;
+	return emit.call(this, withWarnings(fresh.map((a) => a.row), watched.warnings));
+}
+
+/** How far back "Fetch Test Event" looks for sessions with alerts (besides the running ones). */
+const SAMPLE_WINDOW = 24 * 60 * MINUTE;
+
+/** Puts warnings (incomplete lists) on the first emitted row, where they travel with the data. */
+function withWarnings(rows: IDataObject[], warnings: string[]): IDataObject[] {
+	if (!rows.length || !warnings.length) return rows;
+	return [{ ...rows[0], _warning: warnings.join(' ') }, ...rows.slice(1)];
 }
 
 export interface HealthPollOptions {

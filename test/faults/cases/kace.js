@@ -1,7 +1,9 @@
 'use strict';
 /**
  * KACE SMA specifics: managed-install changes and ticket create/delete are actions; the CSRF token rotated by
- * the appliance (11.x / 12.0) in the middle of a Return All.
+ * the appliance (11.x / 12.0) in the middle of a Return All, also refused with 403 (some builds); machines deleted
+ * between the pages of a Return All; a login that lands in another organization; a two-factor account without
+ * its secret; a script run the appliance answers with 0.
  */
 const { count, compareIds } = require('./common');
 const { onRequest } = require('../lib/hooks');
@@ -77,13 +79,18 @@ module.exports = [
 			return v.done(`${count(sim, `/api/service_desk/tickets/${ticket.id}`, 'DELETE')} request; "${text}"`);
 		},
 	},
-	...['11', '12.0'].map((mode) => ({
+	// the token rotated mid-paging: refused with 401 (11.x, 12.0), or with 403 by some builds (renewed like a 401)
+	...[['11', 401], ['12.0', 401], ['12.0', 403]].map(([mode, status]) => ({
 		appliance: 'kace',
-		id: `csrf-rotated-${mode === '11' ? 'v11' : 'v12.0'}`,
-		title: `KACE ${mode}: the appliance rotates the CSRF token while page 2 of a Return All is served`,
-		expected: 'all rows exactly once; at most one re-login; no error',
+		id: status === 403 ? 'csrf-rotated-403' : `csrf-rotated-${mode === '11' ? 'v11' : 'v12.0'}`,
+		title: status === 403
+			? 'KACE 12.0 build that refuses a stale CSRF token with HTTP 403: the token rotates while page 2 of a Return All is served'
+			: `KACE ${mode}: the appliance rotates the CSRF token while page 2 of a Return All is served`,
+		expected: status === 403
+			? 'all rows exactly once; one re-login (a CSRF 403 renews the session like a 401); no error'
+			: 'all rows exactly once; at most one re-login; no error',
 		async run(ctx) {
-			const sim = await ctx.sim({ mode, machines: 35 });
+			const sim = await ctx.sim({ mode, machines: 35, ...(status === 403 ? { csrfRefusalStatus: 403 } : {}) });
 			onRequest(sim, { path: '/api/inventory/machines', nth: 2 }, () => sim.rotateCsrf());
 			const r = await ctx.run(ctx.engine(sim), ctx.a.list.params);
 			return { r, sim };
@@ -96,8 +103,88 @@ module.exports = [
 			v.eq(got.length, 35, 'rows');
 			v.eq(missing.length + dupes.length, 0, 'missing + duplicated');
 			v.atMost(count(sim, LOGIN), 2, 'logins');
-			const refused = sim.requests.filter((q) => q.status === 401).length;
-			return v.done(`${got.length} rows, ${count(sim, LOGIN)} login(s), ${refused} request(s) refused with the old token`);
+			const refused = sim.requests.filter((q) => q.status === status).length;
+			return v.done(`${got.length} rows, ${count(sim, LOGIN)} login(s), ${refused} request(s) refused with ${status === 403 ? '403' : 'the old token'}`);
 		},
 	})),
+	{
+		appliance: 'kace',
+		id: 'returnAll-deletes-between-pages',
+		title: 'Return All (id order, 3 pages in flight); machines already returned are deleted while pages 2 and 4 are served',
+		expected: 'every machine that existed during the whole read, exactly once; no error',
+		async run(ctx) {
+			const sim = await ctx.sim({ machines: 35 });
+			const before = sim.state.machines.map((m) => String(m._id));
+			onRequest(sim, { path: '/api/inventory/machines', nth: 2 }, () => sim.mutateMachines({ remove: [2, 3] }));
+			onRequest(sim, { path: '/api/inventory/machines', nth: 4 }, () => sim.mutateMachines({ remove: [12] }));
+			const r = await ctx.run(ctx.engine(sim), ctx.a.list.params);
+			return { r, sim, before };
+		},
+		expect({ r, sim, before }) {
+			const v = verdict();
+			const now = new Set(sim.state.machines.map((m) => String(m._id)));
+			const got = (r.items || []).map((m) => String(m.Id));
+			const { missing, dupes } = compareIds(got, before.filter((id) => now.has(id)));
+			v.ok(!r.error, `no error (${errorText(r)})`);
+			v.eq(missing, [], 'missing machines');
+			v.eq(dupes, [], 'duplicated machines');
+			return v.done(`${got.length} rows for ${now.size} machines left, ${missing.length} missing, ${dupes.length} duplicated, ${count(sim, '/api/inventory/machines', 'GET')} list requests`);
+		},
+	},
+	{
+		appliance: 'kace',
+		id: 'login-lands-in-other-organization',
+		title: 'multi-organization appliance ignores the organization asked for ("Acme") and logs in to "Default"; 3 items, Continue On Fail',
+		expected: 'one login attempt; every item fails naming both organizations; no list request (no other organization\'s rows)',
+		async run(ctx) {
+			const sim = await ctx.sim({ orgSelection: 'ignored' });
+			const r = await ctx.run(ctx.engine(sim, { organization: 'Acme' }), ctx.a.read.params, { input: [{}, {}, {}], settings: { continueOnFail: true } });
+			return { r, sim };
+		},
+		expect({ r, sim }) {
+			const v = verdict();
+			v.eq(count(sim, LOGIN), 1, 'logins');
+			v.eq(count(sim, '/api/inventory/machines'), 0, 'list requests');
+			v.ok((r.items || []).length === 3 && r.items.every((i) => /"Default", not "Acme"/.test(String(i.error))), 'every item names both organizations');
+			return v.done(`${count(sim, LOGIN)} login, ${count(sim, '/api/inventory/machines')} list requests; "${(r.items || [{}])[0].error}"`);
+		},
+	},
+	{
+		appliance: 'kace',
+		id: 'two-factor-without-secret',
+		title: 'two-factor account, no TOTP secret in the credential; 3 items, Continue On Fail',
+		expected: 'exactly one login; every item says a two-factor code is required and to add the TOTP secret',
+		async run(ctx) {
+			const sim = await ctx.sim({ totp: true });
+			const r = await ctx.run(ctx.engine(sim), ctx.a.read.params, { input: [{}, {}, {}], settings: { continueOnFail: true } });
+			return { r, sim };
+		},
+		expect({ r, sim }) {
+			const v = verdict();
+			v.eq(count(sim, LOGIN), 1, 'logins');
+			v.ok((r.items || []).length === 3 && r.items.every((i) => /two-factor.*TOTP secret/i.test(String(i.error))), 'every item says what to add');
+			return v.done(`${count(sim, LOGIN)} login; "${(r.items || [{}])[0].error}"`);
+		},
+	},
+	{
+		appliance: 'kace',
+		id: 'script-run-answered-0',
+		title: 'Script → Run on a disabled script: the appliance answers 0 (nothing started)',
+		expected: 'a failure that says the script did not start and what to check (enabled, machine IDs, role); no run id 0',
+		async run(ctx) {
+			const sim = await ctx.sim();
+			sim.state.scripts.find((s) => s.id === 3).enabled = 0;
+			const r = await ctx.run(ctx.engine(sim), ctx.a.action.params);
+			return { r, sim };
+		},
+		expect({ r, sim }) {
+			const v = verdict();
+			const text = errorText(r);
+			v.ok(!!r.error, 'fails');
+			v.match(text, /did not start script 3/, 'says nothing started');
+			v.match(text, /enabled/, 'says what to check');
+			v.eq(count(sim, '/api/script/3/actions/run', 'POST'), 1, 'run requests');
+			return v.done(`"${text}"`);
+		},
+	},
 ];

@@ -141,7 +141,7 @@ export function listQueryFields(resource: string, operation = 'getMany'): INodeP
 					type: 'number',
 					typeOptions: { minValue: 1, maxValue: 5000 },
 					default: DEFAULT_PAGE_SIZE,
-					description: 'Rows per request when reading many records',
+					description: 'Rows per request when reading many records (each request asks one row more: the last row of the previous page, which shows whether the list moved)',
 				},
 				{
 					displayName: 'Raw Filtering',

@@ -22,6 +22,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		runId: Number(status.runId),
 		scriptId: status.scriptId,
 		done: status.done,
+		perMachine: status.perMachine,
+		counts: status.counts,
 		targeted: toNumbers(status.targeted),
 		pending: toNumbers(status.pending),
 		success: toNumbers(status.success),

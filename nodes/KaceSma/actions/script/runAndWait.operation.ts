@@ -8,7 +8,8 @@ export const description = runDescription('runAndWait');
 /**
  * Starts the runs like "Run", then polls the run status until no machine is pending or the timeout passes.
  * Output: one item per machine with its outcome (success, failed, pushFailed, or pending when the timeout
- * passed), paired with the input item that asked for that machine.
+ * passed), paired with the input item that asked for that machine. An appliance that reports counts instead of
+ * machine ids gives 'unknown' per machine unless all machines share one outcome, and the counts in `runCounts`.
  */
 export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<ItemResult[]> {
 	const results: ItemResult[] = [];
@@ -40,7 +41,9 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 					runId: Number(runId),
 					machineId: Number(id),
 					outcome,
-					timedOut: outcome === 'pending',
+					timedOut: status.perMachine ? outcome === 'pending' : !status.done,
+					// the appliance reported counts, not machines: what is known about the run
+					...(status.perMachine ? {} : { runCounts: status.counts }),
 				});
 			}
 			results.push({ itemIndex, json: rows });

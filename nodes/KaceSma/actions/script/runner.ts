@@ -188,6 +188,13 @@ export async function startRuns(this: IExecuteFunctions, itemIndexes: number[], 
 					},
 				);
 				const runId = runIdOf(body);
+				if (runId !== undefined && Number(runId) === 0) {
+					// KACE answers 0 when it started nothing (KaceSMA's Invoke-SmaScript: "Returns 0 if failed")
+					throw new NodeOperationError(this.getNode(), `KACE SMA did not start script ${group.scriptId}: the appliance answered 0 (no run)`, {
+						itemIndex: group.items[0].itemIndex,
+						description: `The appliance answers 0 when it cannot run the script. Check that the script is enabled (Scripting > Scripts), that all machine IDs exist in the organization the credential logs in to (${ids.length > 20 ? `${ids.length} machines` : ids.join(', ')}), and that the account's role may run scripts on these machines.${runs.length ? ` Earlier parts of this request already started runs ${runs.map((r) => r.runId).join(', ')}.` : ''}`,
+					});
+				}
 				if (!runId) {
 					throw new NodeOperationError(this.getNode(), `KACE SMA started script ${group.scriptId} but returned no run ID`, {
 						itemIndex: group.items[0].itemIndex,
@@ -204,10 +211,17 @@ export async function startRuns(this: IExecuteFunctions, itemIndexes: number[], 
 	return started;
 }
 
+const BUCKETS = ['targeted', 'pending', 'success', 'failed', 'pushFailed'] as const;
+type Bucket = (typeof BUCKETS)[number];
+
 export interface RunStatus {
 	runId: string;
 	scriptId?: number;
 	done: boolean;
+	/** false when the appliance reported how many machines are in a bucket rather than which */
+	perMachine: boolean;
+	/** machines per bucket (the number reported, or the length of the list) */
+	counts: Record<Bucket, number>;
 	targeted: string[];
 	pending: string[];
 	success: string[];
@@ -215,23 +229,22 @@ export interface RunStatus {
 	pushFailed: string[];
 }
 
-/** Machine ids in a runStatus bucket, whatever its form (array of ids or records, map keyed by id). */
-function idsOf(value: unknown): string[] {
+/** A runStatus bucket: machine ids (array of ids or records, map keyed by id), or a count (some builds). */
+function bucketOf(value: unknown): { ids?: string[]; count: number } {
+	if (typeof value === 'number' || (typeof value === 'string' && /^\d+$/.test(value.trim()))) return { count: Number(value) };
+	let ids: string[] = [];
 	if (Array.isArray(value)) {
-		return value
+		ids = value
 			.map((v) => (v && typeof v === 'object' ? (v as IDataObject).id ?? (v as IDataObject).Id ?? (v as IDataObject).machineId : v))
 			.filter((v) => v !== undefined && v !== null)
 			.map(String);
-	}
-	if (value && typeof value === 'object') return Object.keys(value);
-	return [];
+	} else if (value && typeof value === 'object') ids = Object.keys(value);
+	return { ids, count: ids.length };
 }
 
-function bucket(body: IDataObject, ...names: string[]): string[] {
-	for (const name of names) {
-		for (const [k, v] of Object.entries(body)) if (k.toLowerCase() === name.toLowerCase()) return idsOf(v);
-	}
-	return [];
+function bucket(body: IDataObject, name: string): { ids?: string[]; count: number } {
+	for (const [k, v] of Object.entries(body)) if (k.toLowerCase() === name.toLowerCase()) return bucketOf(v);
+	return { ids: [], count: 0 };
 }
 
 export async function getRunStatus(this: IExecuteFunctions, runId: string, itemIndex: number): Promise<RunStatus> {
@@ -240,18 +253,20 @@ export async function getRunStatus(this: IExecuteFunctions, runId: string, itemI
 		operation: `get the status of script run ${id}`,
 		itemIndex,
 	})) as IDataObject;
-	const status: RunStatus = {
+	const buckets = Object.fromEntries(BUCKETS.map((name) => [name, bucket(body, name)])) as Record<Bucket, { ids?: string[]; count: number }>;
+	return {
 		runId: id,
 		scriptId: body.scriptId !== undefined ? Number(body.scriptId) : undefined,
-		targeted: bucket(body, 'Targeted'),
-		pending: bucket(body, 'Pending'),
-		success: bucket(body, 'Success'),
-		failed: bucket(body, 'failed', 'Failed'),
-		pushFailed: bucket(body, 'pushFailed', 'PushFailed'),
-		done: false,
+		// counts or ids: the run is done when no machine is pending
+		done: buckets.pending.count === 0,
+		perMachine: BUCKETS.every((name) => buckets[name].ids !== undefined),
+		counts: Object.fromEntries(BUCKETS.map((name) => [name, buckets[name].count])) as Record<Bucket, number>,
+		targeted: buckets.targeted.ids ?? [],
+		pending: buckets.pending.ids ?? [],
+		success: buckets.success.ids ?? [],
+		failed: buckets.failed.ids ?? [],
+		pushFailed: buckets.pushFailed.ids ?? [],
 	};
-	status.done = status.pending.length === 0;
-	return status;
 }
 
 /** Polls every run until nothing is pending or the timeout passes; returns the last status of each run. */
@@ -274,8 +289,17 @@ export async function waitForRuns(
 	return last;
 }
 
-/** Outcome of one machine in a run status. */
+/**
+ * Outcome of one machine in a run status. When the appliance reports counts, a machine's outcome is known only
+ * when every targeted machine is in the same bucket; otherwise it is 'unknown' (the counts say how many of each).
+ */
 export function machineOutcome(status: RunStatus, machineId: string): string {
+	if (!status.perMachine) {
+		const { counts } = status;
+		const all = counts.targeted || counts.pending + counts.success + counts.failed + counts.pushFailed;
+		for (const name of ['pending', 'success', 'failed', 'pushFailed'] as const) if (all > 0 && counts[name] === all) return name;
+		return 'unknown';
+	}
 	if (status.success.includes(machineId)) return 'success';
 	if (status.failed.includes(machineId)) return 'failed';
 	if (status.pushFailed.includes(machineId)) return 'pushFailed';

@@ -1,22 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { returnAllOrLimit } from '../../../shared/descriptions';
-import { AUDIT_RESULT_CAP, pageAuditList } from '../../transport/paging';
-import { wanted } from '../common';
-import { sessionKey, sessionKeyProperty } from './get.operation';
+import { AUDIT_RESULT_CAP } from '../../transport/paging';
+import { sessionKeyLocator } from '../common';
+import { ALERT_SIMPLE, simplifyFor } from '../simplify';
+import { sessionSubList } from './get.operation';
 
-export const description: INodeProperties[] = [sessionKeyProperty('getAlerts'), ...returnAllOrLimit('auditSession', 'getAlerts', AUDIT_RESULT_CAP)];
+export const description: INodeProperties[] = [
+	sessionKeyLocator('auditSession', 'getAlerts'),
+	...returnAllOrLimit('auditSession', 'getAlerts', AUDIT_RESULT_CAP),
+	...simplifyFor('auditSession', 'getAlerts'),
+];
 
-/** GET /api/audit/sessions/<key>/alerts, paged (limit ≤ 500, offset): one item per entry. */
+/** GET /api/audit/sessions/<key>/alerts, paged (limit ≤ 500, offset): one item per alert. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const key = sessionKey.call(this, itemIndex);
-	const listed = await pageAuditList.call(
-		this,
-		`audit/sessions/${encodeURIComponent(key)}/alerts`,
-		{},
-		wanted.call(this, itemIndex),
-		'list the session alerts',
-		itemIndex,
-	);
-	return listed.items.map((entry) => ({ sessionKey: key, ...entry }));
+	return await sessionSubList.call(this, itemIndex, 'alerts', ALERT_SIMPLE);
 }

@@ -1,24 +1,57 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { AUDIT_RESULT_CAP, expandEntries, pageAuditList } from '../../transport/paging';
+import { warnInOutput, warningHint } from '../../../shared/hints';
+import { AUDIT_RESULT_CAP, expandEntries, pageAuditList, SESSION_SORT, shortfallWarning } from '../../transport/paging';
 import { flatten } from '../../transport/request';
-import { concurrencyOption, hint, showFor, wanted } from '../common';
+import { concurrencyOption, optionsProperty, showFor, textProperty, versionedDefault, wanted } from '../common';
+import { SESSION_SIMPLE, simplifyFor, simplifyOut } from '../simplify';
 
-export const DEFAULT_FIELDS = 'start_time,end_time,active,protocol,user.name,client.ip,recording.session_id,recording.target.ip';
+/**
+ * Selected Fields by default: when (start_time; creation_time, which every SPS version's session has) and who (the
+ * user's name, the gateway user and the server account), from where to where, and the IDs to act on. Field names of
+ * One Identity's own Power BI connector for SPS 7.3–8.2; a field this SPS does not have is simply left out.
+ */
+export const DEFAULT_FIELDS =
+	'start_time,creation_time,end_time,active,protocol,user.name,user.gateway_username,user.server_username,client.ip,recording.target.ip,recording.session_id';
 
 const show = showFor('auditSession', 'search');
 
-export const description: INodeProperties[] = [
+/** What each session item holds (shared with the trigger's New Recorded Session). */
+export const SESSION_DATA_OPTIONS = [
 	{
+		name: 'Full Record',
+		value: 'full',
+		description: 'The complete session record: one extra request per session',
+	},
+	{
+		name: 'Key and Link Only',
+		value: 'key',
+		description: 'Only the session key and its link: one request per 500 sessions',
+	},
+	{
+		name: 'Selected Fields',
+		value: 'fields',
+		description: 'The fields listed below, returned by the search itself (fields parameter): one request per 500 sessions',
+	},
+];
+
+const SESSION_DATA: INodeProperties = {
+	displayName: 'Session Data',
+	name: 'sessionData',
+	type: 'options',
+	options: SESSION_DATA_OPTIONS,
+	default: 'fields',
+	displayOptions: show,
+};
+
+export const description: INodeProperties[] = [
+	textProperty(show, {
 		displayName: 'Query',
 		name: 'query',
-		type: 'string',
-		default: '',
 		placeholder: 'protocol:SSH',
 		description: 'SPS search expression (the q parameter), e.g. protocol:SSH. Leave empty for all sessions.',
-		displayOptions: show,
-	},
+	}),
 	{
 		displayName: 'Started After',
 		name: 'startDate',
@@ -52,54 +85,29 @@ export const description: INodeProperties[] = [
 		description: 'Max number of results to return',
 		displayOptions: { show: { resource: ['auditSession'], operation: ['search'], returnAll: [false] } },
 	},
-	{
-		displayName: 'Session Data',
-		name: 'sessionData',
-		type: 'options',
-		options: [
-			{
-				name: 'Full Record',
-				value: 'full',
-				description: 'The complete session record: one extra request per session',
-			},
-			{
-				name: 'Key and Link Only',
-				value: 'key',
-				description: 'Only the session key and its link: one request per 500 sessions',
-			},
-			{
-				name: 'Selected Fields',
-				value: 'fields',
-				description: 'The fields listed below, returned by the search itself (fields parameter): one request per 500 sessions',
-			},
-		],
-		default: 'key',
-		displayOptions: show,
-	},
+	// Selected Fields by default from version 1.1 (says when, who and where in one request per 500 sessions); version 1
+	// kept Key and Link Only
+	...versionedDefault(SESSION_DATA, 'key', 'fields'),
 	{
 		displayName: 'Fields',
 		name: 'fields',
 		type: 'string',
 		default: DEFAULT_FIELDS,
-		description: 'Comma-separated session fields (dotted paths), e.g. protocol,recording.target.ip',
+		description:
+			'Comma-separated session fields (dotted paths), e.g. protocol,recording.target.ip. The default says when (start_time, creation_time) and who (user.name, user.gateway_username, user.server_username).',
 		displayOptions: { show: { resource: ['auditSession'], operation: ['search'], sessionData: ['fields'] } },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: show,
-		options: [
-			concurrencyOption,
+	...simplifyFor('auditSession', 'search'),
+	optionsProperty(show, [
+		concurrencyOption,
 			{
 				displayName: 'Additional Query Parameters',
 				name: 'extraQuery',
 				type: 'fixedCollection',
 				typeOptions: { multipleValues: true },
 				default: {},
-				description: 'Other search parameters your SPS version supports (e.g. sort, content)',
+				description:
+					'Other search parameters your SPS version supports (e.g. content, or sort to replace the default newest-first order -start_time)',
 				options: [
 					{
 						displayName: 'Parameter',
@@ -111,8 +119,7 @@ export const description: INodeProperties[] = [
 					},
 				],
 			},
-		],
-	},
+	]),
 ];
 
 function isoDate(this: IExecuteFunctions, value: unknown, label: string, itemIndex: number): string | undefined {
@@ -140,8 +147,9 @@ function pick(body: IDataObject, fields: string[]): IDataObject {
 }
 
 /**
- * GET /api/audit/sessions with q / start / end / fields, paged by limit (≤ 500) and offset up to the requested
- * count, the end, or SPS's 10,000-result cap (a warning says when the cap cut the result).
+ * GET /api/audit/sessions with q / start / end / fields and sort (newest first unless the user sets it), paged by
+ * limit (≤ 500) and offset with the shared anchored pager up to the requested count, the end, or SPS's 10,000-result
+ * cap. A warning (output and execution hint) quotes SPS's match_count whenever fewer sessions were served.
  * Bodies: "fields" asks SPS to return them in the list (1 request per 500); "full" GETs each session's href with
  * bounded concurrency (1 request per session). If SPS ignores `fields`, each session is fetched and projected.
  */
@@ -149,6 +157,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const q = String(this.getNodeParameter('query', itemIndex, '') ?? '').trim();
 	const start = isoDate.call(this, this.getNodeParameter('startDate', itemIndex, ''), 'Started After', itemIndex);
 	const end = isoDate.call(this, this.getNodeParameter('endDate', itemIndex, ''), 'Started Before', itemIndex);
+	// the fallback is version 1's default: every version fills its own default in
 	const sessionData = this.getNodeParameter('sessionData', itemIndex, 'key') as string;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const concurrency = (options.concurrency as number) ?? 8;
@@ -179,7 +188,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		qs.fields = fields.join(',');
 	}
 
-	const listed = await pageAuditList.call(this, 'audit/sessions', qs, wanted.call(this, itemIndex), 'search audit sessions', itemIndex);
+	if (qs.sort === undefined) qs.sort = SESSION_SORT;
+	const want = wanted.call(this, itemIndex);
+	const listed = await pageAuditList.call(this, 'audit/sessions', qs, want, 'search audit sessions', itemIndex, { concurrency });
 	let entries = listed.items;
 	if (sessionData === 'full') {
 		entries = (await expandEntries.call(this, entries, concurrency, 'get an audit session', itemIndex)).entries;
@@ -189,13 +200,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			...e,
 			body: pick((e.body ?? {}) as IDataObject, fields),
 		}));
-		hint.call(this, 'This SPS ignored the fields parameter, so each session was fetched separately (one request per session).');
+		warningHint.call(this, 'This SPS ignored the fields parameter, so each session was fetched separately (one request per session).');
 	}
-	const out = entries.map(flatten);
-	if (listed.capped) {
-		const warning = `SPS matched ${listed.matchCount ?? 'more than 10,000'} sessions but serves only the first ${AUDIT_RESULT_CAP.toLocaleString('en-US')} of a search; ${out.length} were returned. Narrow the search (dates or query) to reach the rest.`;
-		hint.call(this, warning);
-		if (out.length) out[0] = { ...out[0], _warning: warning };
-	}
-	return out;
+	const out = simplifyOut.call(this, itemIndex, entries.map(flatten), SESSION_SIMPLE);
+	const shortfall = shortfallWarning(listed, want, 'sessions');
+	return shortfall ? warnInOutput.call(this, out, shortfall) : out;
 }
