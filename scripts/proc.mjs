@@ -88,8 +88,9 @@ export function commandLine(pid) {
 	}
 }
 
-function linuxListeners(port) {
-	const inodes = new Set();
+/** Linux: the TCP sockets in /proc/net/tcp{,6}: local and remote port, state (0A = LISTEN) and inode. */
+export function linuxTcpSockets() {
+	const out = [];
 	for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
 		let text;
 		try {
@@ -99,13 +100,19 @@ function linuxListeners(port) {
 		}
 		for (const row of text.split('\n').slice(1)) {
 			const f = row.trim().split(/\s+/);
-			if (f.length < 10 || f[3] !== '0A') continue; // 0A = LISTEN
-			if (parseInt(f[1].split(':')[1], 16) === port) inodes.add(f[9]);
+			if (f.length < 10) continue;
+			const portOf = (address) => parseInt(address.split(':').pop(), 16);
+			out.push({ localPort: portOf(f[1]), remotePort: portOf(f[2]), state: f[3], inode: f[9] });
 		}
 	}
+	return out;
+}
+
+/** Linux: the pids (among `candidates`, default every process) holding one of the socket `inodes` (readable fds only). */
+export function linuxSocketHolders(inodes, candidates) {
 	if (!inodes.size) return [];
 	const pids = [];
-	for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+	for (const pid of candidates ?? fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
 		let fds;
 		try {
 			fds = fs.readdirSync(`/proc/${pid}/fd`);
@@ -127,6 +134,11 @@ function linuxListeners(port) {
 		}
 	}
 	return pids;
+}
+
+function linuxListeners(port) {
+	const inodes = new Set(linuxTcpSockets().filter((s) => s.state === '0A' && s.localPort === port).map((s) => s.inode));
+	return linuxSocketHolders(inodes);
 }
 
 function lsofListeners(port) {

@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import * as rt from '../../scripts/n8n-runtime.mjs';
+import { linuxSocketHolders, linuxTcpSockets } from '../../scripts/proc.mjs';
 
 export const PORTS = [27000, 27999];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -367,41 +368,12 @@ export function executionsStartedBy(worker) {
  * request is being answered, so the connection is open. Linux only; undefined when not found.
  */
 export function socketOwner(clientPort, serverPort, pids) {
-	const hex = (n) => n.toString(16).toUpperCase().padStart(4, '0');
-	let inode;
-	for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-		let text;
-		try {
-			text = fs.readFileSync(file, 'utf8');
-		} catch {
-			continue;
-		}
-		for (const line of text.split('\n').slice(1)) {
-			const f = line.trim().split(/\s+/);
-			if (f.length < 10) continue;
-			if (f[1].endsWith(`:${hex(clientPort)}`) && f[2].endsWith(`:${hex(serverPort)}`)) {
-				inode = f[9];
-				break;
-			}
-		}
-		if (inode) break;
-	}
-	if (!inode || inode === '0') return undefined;
-	const target = `socket:[${inode}]`;
-	for (const pid of pids) {
-		let fds;
-		try {
-			fds = fs.readdirSync(`/proc/${pid}/fd`);
-		} catch {
-			continue;
-		}
-		for (const fd of fds) {
-			try {
-				if (fs.readlinkSync(`/proc/${pid}/fd/${fd}`) === target) return pid;
-			} catch {}
-		}
-	}
-	return undefined;
+	const inodes = new Set(
+		linuxTcpSockets()
+			.filter((s) => s.localPort === clientPort && s.remotePort === serverPort && s.inode !== '0')
+			.map((s) => s.inode),
+	);
+	return linuxSocketHolders(inodes, pids)[0];
 }
 
 /**
