@@ -10,7 +10,8 @@
 //   3. no lockout: the same with a wrong password → at most one refused attempt per worker; later executions of
 //      that credential version make none and say why; editing the credential tries again at once;
 //   4. across processes: the same with sessions ended by every new login of the user (the other reading of the
-//      appliances): what still races between the workers, measured and bounded;
+//      appliances): what still races between the workers is bounded (≤ 1 login per request, a clear failure) and
+//      measured (figures);
 //   5. polling triggers run on main only, once per interval, their executions on the workers, and their cursors
 //      survive a restart of main.
 //
@@ -131,6 +132,7 @@ function appliances(line, pki) {
 			...over,
 		}),
 		wrong: { password: 'Wrong-KACE-Passw0rd!' },
+		refusedAfterLogin: /HTTP 401/,
 		params: { resource: 'machine', operation: 'getMany', returnAll: false, limit: 100, filters: {}, options: {} },
 		expire: (sim, who) => {
 			for (const s of sim.state.sessions.values()) if (s.user.user_name === account('kace', who).user) s.expired = true;
@@ -161,6 +163,7 @@ function appliances(line, pki) {
 			...over,
 		}),
 		wrong: { accessToken: '11111111-2222-3333-4444-555555555555' },
+		refusedAfterLogin: /refused the session token it had just issued/,
 		params: { resource: 'agent', operation: 'getMany', returnAll: false, limit: 100 },
 		expire: (sim, who) => {
 			for (const t of sim.state.tokens.values()) if (t.user.username === account('vsa', who).user) t.expiresAt = 0;
@@ -190,6 +193,7 @@ function appliances(line, pki) {
 			...over,
 		}),
 		wrong: { password: 'Wrong-SPS-Passw0rd!' },
+		refusedAfterLogin: /did not accept the login session .* even after logging in again/,
 		params: { resource: 'system', operation: 'getCurrentUser' },
 		expire: (sim, who) => {
 			for (const [id, s] of sim.state.sessions) if (s.username === account('sps', who).user) sim.state.sessions.delete(id);
@@ -465,8 +469,13 @@ async function runLine(line) {
 				atMostOnePerWorker(logins);
 				return `${describe(logins)} logins, ${N} succeeded`;
 			});
-			// 4. the other reading: a new login ends the sessions issued before it (per user)
-			await check(line, area, `4. sessions ended by each new login (other reading): ${N} executions, empty then expired session → ≤ 2 logins per worker, 0 failed`, async () => {
+			// 4. the other reading: a new login ends the sessions issued before it (per user). Two workers that renew
+			// together end each other's fresh sessions; what bounds the race does not depend on timing: each request
+			// logs in at most once (so at most one login per execution here: each sends one request), takes a session
+			// another worker stored instead of logging in, and fails, if at all, with the appliance's refusal and
+			// what to check — never a loop, never a silent success. How many logins and failures a run sees depends
+			// on when the other worker's session reaches the database: figures, not assertions.
+			await check(line, area, `4. sessions ended by each new login (other reading): ${N} executions, empty then expired session → ≤ 1 login per execution, from workers only; a failure says the session was refused after a fresh login`, async () => {
 				a.sim.loginEndsEarlierSessions = true;
 				try {
 					const out = [];
@@ -477,12 +486,13 @@ async function runLine(line) {
 						const logins = loginsSince(a, 'excl', mark);
 						figure(a, `one-session reading, ${phase}`, `${logins.length} logins / ${N} (${describe(logins)}), ${N - r.ok} failed`);
 						out.push(`${phase}: ${describe(logins)} logins, ${N - r.ok} failed`);
+						assert(logins.length <= N, `${phase}: ${describe(logins)} logins for ${N} executions of one request each`);
+						assert(logins.every((l) => l.ok && l.role.startsWith('worker')), `${phase}: logins ${describe(logins)}, some refused or not from a worker`);
 						if (r.ok !== N) {
-							const msgs = await failureMessages(a, 'excl', r.failed.length);
-							throw new Error(`${phase}: ${r.failed.length} executions failed (${describe(logins)} logins): ${[...new Set(msgs)].join(' | ').slice(0, 400)}`);
-						}
-						for (const [role, n] of Object.entries(perProcess(logins))) {
-							assert(role.startsWith('worker') && n <= 2, `${phase}: ${describe(logins)} logins (${role}: ${n})`);
+							const msgs = await failureMessages(a, 'excl', N - r.ok);
+							const bad = msgs.filter((m) => !a.refusedAfterLogin.test(m));
+							assert(msgs.length === N - r.ok && !bad.length, `${phase}: ${N - r.ok} failed, unexpected messages: ${[...new Set(bad)].join(' | ').slice(0, 400)}`);
+							out.push(`e.g. "${msgs[0].slice(0, 110)}…"`);
 						}
 					}
 					return out.join('; ');
