@@ -5,11 +5,13 @@
 //            (N8N_CONCURRENCY_PRODUCTION_LIMIT; unlimited, 200 at once exhaust its database pool);
 //   queue:   n8n main + 2 workers (--concurrency=10 each) on Redis, main queues, the workers run them.
 // Same machine, same PostgreSQL cluster (one database per mode), same KACE simulator in this process (1,000
-// machines, 1 s login latency), the credential's session empty before the first burst. Two bursts per mode: cold
-// (the first execution logs in) and warm (the stored session lives). Wall time = first request sent → last answer.
+// machines, 1 s login latency), the credential's session empty before the first burst. Both installations run side
+// by side (idle between bursts) and their bursts alternate: cold (the first execution logs in), then --rounds warm
+// ones (the stored session lives), so that a change of load on the machine hits both alike. Wall time = first
+// request sent → last answer; the ratio is taken per round, its median over the warm rounds printed.
 //
 //   npm run bench:queue                    n8n 2.41.1, 200 executions per burst
-//   node bench/queue.mjs --line v1 --executions 100 --workers 2 --concurrency 10 [--keep] [--json FILE]
+//   node bench/queue.mjs --line v1 --executions 100 --workers 2 --concurrency 10 --rounds 3 [--keep] [--json FILE]
 //
 // Prints a table and `N passed, N failed` (passed: every execution succeeded and each process logged in at most
 // once per burst). Uses test/queue/stack.mjs (ports 27000-27999, temporary folder removed at the end).
@@ -41,6 +43,8 @@ const LOGIN_DELAY_MS = Number(opt('login-delay', 1000));
 const KEEP = argv.includes('--keep');
 const JSON_FILE = opt('json');
 const MODES = opt('modes', 'regular,queue').split(',');
+/** warm bursts per mode after the cold one, alternating between the modes */
+const ROUNDS = Number(opt('rounds', 3));
 /** regular mode's concurrency limit (N8N_CONCURRENCY_PRODUCTION_LIMIT): the workers' total by default; -1 = none */
 const REGULAR_LIMIT = Number(opt('regular-limit', WORKERS * CONCURRENCY));
 
@@ -134,7 +138,10 @@ async function main() {
 	};
 	const rows = [];
 	let failed = 0;
+	const running = {};
 	try {
+		// both installations run side by side, idle between bursts; their bursts alternate round by round, so a
+		// change of load on the machine (other users) hits both alike
 		for (const mode of MODES) {
 			// regular mode runs every execution at once by default; 200 at once exhaust its database pool (2
 			// connections: "timeout exceeded when trying to connect"), so it gets the workers' total concurrency
@@ -158,16 +165,20 @@ async function main() {
 				}
 			}
 			const [n8nMain, ...workers] = await Promise.all(started);
-			procs.length = 0;
-			procs.push({ pid: n8nMain.pid, role: 'main' }, ...workers.map((w) => ({ pid: w.pid, role: w.name })));
+			procs.push({ pid: n8nMain.pid, role: `${mode} main` }, ...workers.map((w) => ({ pid: w.pid, role: w.name })));
 			await rt.setupOwner(n8nMain.baseUrl);
 			const { cookie } = await rt.login(n8nMain.baseUrl);
 			const wf = await rt.restJson(n8nMain.baseUrl, 'GET', `/rest/workflows/${WF_ID}`, { cookie });
 			const act = await rt.restJson(n8nMain.baseUrl, 'POST', `/rest/workflows/${WF_ID}/activate`, { cookie, body: { versionId: wf.json.data.versionId } });
 			if (act.status !== 200) throw new Error(`activate: HTTP ${act.status} ${act.text.slice(0, 300)}`);
 			await stack.waitForWebhook(n8nMain.baseUrl, HOOK);
+			running[mode] = { main: n8nMain, cookie };
 			say(`${mode}: ready (${[n8nMain, ...workers].map((p) => `${p.role ?? p.name} ${secs(p.ms)}`).join(', ')})`);
-			for (const phase of ['cold', 'warm']) {
+		}
+		const phases = ['cold', ...Array.from({ length: ROUNDS }, (_, i) => `warm ${i + 1}`)];
+		for (const phase of phases) {
+			for (const mode of MODES) {
+				const { main: n8nMain, cookie } = running[mode];
 				const mark = sim.requests.length;
 				const b = await burst(n8nMain.baseUrl, EXECUTIONS);
 				const logins = sim.requests.slice(mark).filter((q) => q.path === '/ams/shared/api/security/login');
@@ -183,7 +194,6 @@ async function main() {
 				rows.push(row);
 				say(`${mode} ${phase}: ${secs(b.ms)} for ${EXECUTIONS} (${row.perSecond.toFixed(1)}/s, answer p50 ${secs(b.p50)}, max ${secs(b.max)}), ${logins.length} logins ${JSON.stringify(by)}, ${b.failed} failed${b.failed ? ` (${b.why.join(' | ')})` : ''}`);
 			}
-			await Promise.all([n8nMain.stop(), ...workers.map((w) => w.stop())]);
 		}
 	} finally {
 		await sim.stop();
@@ -198,10 +208,14 @@ async function main() {
 		const by = Object.entries(r.loginsBy).map(([k, v]) => `${k} ${v}`).join(', ');
 		console.log(`| ${r.mode === 'queue' ? `queue: main + ${WORKERS} workers × ${CONCURRENCY}` : `regular: one n8n${REGULAR_LIMIT > 0 ? ` × ${REGULAR_LIMIT}` : ''}`} | ${r.phase}, ${r.executions} | ${secs(r.ms)} | ${r.perSecond.toFixed(1)} | ${secs(r.p50)} / ${secs(r.max)} | ${r.logins}${by ? ` (${by})` : ''} | ${r.failed} |`);
 	}
-	for (const phase of ['cold', 'warm']) {
-		const reg = find('regular', phase);
-		const q = find('queue', phase);
-		if (reg && q) console.log(`${phase}: queue/regular wall time ${(q.ms / reg.ms).toFixed(2)}×`);
+	const ratios = [...new Set(rows.map((r) => r.phase))]
+		.map((phase) => ({ phase, reg: find('regular', phase), q: find('queue', phase) }))
+		.filter((x) => x.reg && x.q)
+		.map((x) => ({ phase: x.phase, ratio: x.q.ms / x.reg.ms }));
+	if (ratios.length) {
+		console.log(`queue/regular wall time per round: ${ratios.map((x) => `${x.phase} ${x.ratio.toFixed(2)}×`).join(', ')}`);
+		const warm = ratios.filter((x) => x.phase !== 'cold').map((x) => x.ratio).sort((a, b) => a - b);
+		if (warm.length) console.log(`queue/regular wall time, median of the warm rounds: ${warm[Math.floor(warm.length / 2)].toFixed(2)}×`);
 	}
 	if (JSON_FILE) await fsp.writeFile(JSON_FILE, JSON.stringify({ line: LINE, n8n: runtime.n8nVersion, workers: WORKERS, concurrency: CONCURRENCY, rows }, null, 2));
 	console.log(`wall time ${secs(Date.now() - t0)}`);
