@@ -5,8 +5,8 @@ import * as getMany from './getMany.operation';
 export const operatingSystem = defineResource(
 	'operatingSystem',
 	[
-		{ name: 'Get', value: 'get', description: 'Get one operating system by ID', action: 'Get a operating system' },
-		{ name: 'Get Many', value: 'getMany', description: 'List operating system records with filters', action: 'Get many operating system records' },
+		{ name: 'Get', value: 'get', description: 'Get an operating system by ID', action: 'Get an operating system' },
+		{ name: 'Get Many', value: 'getMany', description: 'Get many operating systems, with filters', action: 'Get many operating systems' },
 	],
 	{ get, getMany },
 	'getMany',

@@ -5,8 +5,8 @@ import * as getMany from './getMany.operation';
 export const software = defineResource(
 	'software',
 	[
-		{ name: 'Get', value: 'get', description: 'Get one software title by ID', action: 'Get a software title' },
-		{ name: 'Get Many', value: 'getMany', description: 'List software title records with filters', action: 'Get many software title records' },
+		{ name: 'Get', value: 'get', description: 'Get a software title by ID', action: 'Get a software title' },
+		{ name: 'Get Many', value: 'getMany', description: 'Get many software titles, with filters', action: 'Get many software titles' },
 	],
 	{ get, getMany },
 	'getMany',

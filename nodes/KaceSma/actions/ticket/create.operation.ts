@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { envelopeRows, kaceId, kaceRequest } from '../../transport';
 import { ENTITIES } from '../common/entities';
-import { ticketFields, ticketRecord } from './fields';
+import { beforeV11, fromV11, isV11 } from '../common/versions';
+import { ticketFields, ticketRecord, ticketUserFields } from './fields';
 
 const show = { resource: ['ticket'], operation: ['create'] };
 
@@ -25,12 +26,42 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 		default: '',
 	},
+	// version 1.1: exactly the fields of the chosen queue (its labels, required fields, custom fields and values)
+	{
+		displayName: 'Fields',
+		name: 'queueFields',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: fromV11(show),
+		typeOptions: {
+			loadOptionsDependsOn: ['queueId'],
+			resourceMapper: {
+				resourceMapperMethod: 'getQueueTicketFields',
+				mode: 'add',
+				fieldWords: { singular: 'field', plural: 'fields' },
+				addAllFields: false,
+				multiKeyMatch: false,
+				supportAutoMap: false,
+			},
+		},
+	},
 	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
 		placeholder: 'Add Field',
-		displayOptions: { show },
+		displayOptions: fromV11(show),
+		default: {},
+		options: ticketUserFields(),
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		displayOptions: beforeV11(show),
 		default: {},
 		options: ticketFields(false),
 	},
@@ -40,7 +71,9 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const queueId = kaceId.call(this, this.getNodeParameter('queueId', itemIndex), 'queue', itemIndex);
 	const title = String(this.getNodeParameter('title', itemIndex)).trim();
-	const record = ticketRecord.call(this, this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject, itemIndex);
+	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const mapped = isV11.call(this) ? ((this.getNodeParameter('queueFields', itemIndex, {}) as IDataObject).value as IDataObject | null) : undefined;
+	const record = ticketRecord.call(this, { ...(mapped ?? {}), ...additional }, itemIndex);
 	const body = (await kaceRequest.call(this, 'POST', '/api/service_desk/tickets', {
 		body: { Tickets: [{ ...record, title, hd_queue_id: Number(queueId) }] },
 		operation: 'create a ticket',
