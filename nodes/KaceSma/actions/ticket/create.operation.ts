@@ -33,7 +33,6 @@ export const description: INodeProperties[] = [
 		type: 'resourceMapper',
 		noDataExpression: true,
 		default: { mappingMode: 'defineBelow', value: null },
-		required: true,
 		displayOptions: fromV11(show),
 		typeOptions: {
 			loadOptionsDependsOn: ['queueId'],
