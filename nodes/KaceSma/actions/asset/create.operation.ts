@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { envelopeRows, kaceId, kaceRequest } from '../../transport';
+import { kaceId, kaceRequest } from '../../transport';
+import { createdRecord } from '../common/factory';
 import { assetFieldRows, assetRecord, assetStandardFields } from './fields';
 
 const show = { resource: ['asset'], operation: ['create'] };
@@ -46,12 +47,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		outcomeHint: `Search the assets for "${name}" before creating it again.`,
 		itemIndex,
 	})) as IDataObject;
-	const id = Array.isArray(body?.IDs) ? (body.IDs as unknown[])[0] : undefined;
-	if (id === undefined) return { result: body };
-	const read = await kaceRequest.call(this, 'GET', `/api/asset/assets/${String(id)}`, {
-		query: { shaping: 'asset all' },
-		operation: `read back asset ${String(id)}`,
-		itemIndex,
-	});
-	return envelopeRows(read, 'Assets')[0] ?? { id };
+	return await createdRecord.call(this, body, 'asset', itemIndex, 'asset all');
 }

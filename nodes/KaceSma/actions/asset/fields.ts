@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { kaceId } from '../../transport';
 import { ENTITIES } from '../common/entities';
-import { locatorValue, recordLocator } from '../common/fields';
+import { jsonObjectParameter, locatorValue, recordLocator } from '../common/fields';
 
 /**
  * The custom fields of an asset type (field_NNNNN), named from the type: KACE's API has no route that describes
@@ -76,19 +76,7 @@ export function assetRecord(this: IExecuteFunctions, rows: IDataObject, extra: I
 	}
 	for (const [key, raw] of Object.entries(extra)) {
 		if (key === 'fieldsJson') {
-			let json: unknown = raw;
-			if (typeof json === 'string') {
-				if (!json.trim() || json.trim() === '{}') continue;
-				try {
-					json = JSON.parse(json);
-				} catch {
-					throw new NodeOperationError(this.getNode(), 'Fields (JSON) is not valid JSON', { itemIndex });
-				}
-			}
-			if (!json || typeof json !== 'object' || Array.isArray(json)) {
-				throw new NodeOperationError(this.getNode(), 'Fields (JSON) must be a JSON object', { itemIndex });
-			}
-			Object.assign(record, json);
+			Object.assign(record, jsonObjectParameter.call(this, raw, itemIndex));
 			continue;
 		}
 		const value = locatorValue(raw);

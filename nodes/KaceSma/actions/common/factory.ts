@@ -78,3 +78,25 @@ export function getManyOperation(
 	}
 	return { description, execute };
 }
+
+/**
+ * After a create the appliance answered with `{"IDs":[n]}` (tickets, assets, machine records): the new record as
+ * the appliance stored it, read back; the answer itself when it names no id.
+ */
+export async function createdRecord(
+	this: IExecuteFunctions,
+	answer: IDataObject,
+	entityName: string,
+	itemIndex: number,
+	shaping = ENTITIES[entityName].shaping,
+): Promise<IDataObject> {
+	const entity = ENTITIES[entityName];
+	const id = Array.isArray(answer?.IDs) ? (answer.IDs as unknown[])[0] : undefined;
+	if (id === undefined) return { result: answer };
+	const read = await kaceRequest.call(this, 'GET', `${entity.itemPath}/${String(id)}`, {
+		query: shaping ? { shaping } : undefined,
+		operation: `read back ${entity.label} ${String(id)}`,
+		itemIndex,
+	});
+	return envelopeRows(read, entity.key)[0] ?? { id };
+}

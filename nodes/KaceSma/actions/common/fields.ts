@@ -60,6 +60,23 @@ export function locatorValue(raw: unknown): unknown {
 	return value;
 }
 
+/** A "Fields (JSON)" parameter as an object: {} when empty, a clear error when it is not a JSON object. */
+export function jsonObjectParameter(this: IExecuteFunctions, raw: unknown, itemIndex: number): IDataObject {
+	if (raw === undefined || raw === null || (typeof raw === 'string' && ['', '{}'].includes(raw.trim()))) return {};
+	let value: unknown = raw;
+	if (typeof value === 'string') {
+		try {
+			value = JSON.parse(value);
+		} catch {
+			throw new NodeOperationError(this.getNode(), 'Fields (JSON) is not valid JSON', { itemIndex });
+		}
+	}
+	if (!value || typeof value !== 'object' || Array.isArray(value)) {
+		throw new NodeOperationError(this.getNode(), 'Fields (JSON) must be a JSON object', { itemIndex });
+	}
+	return value as IDataObject;
+}
+
 /** Reads a record locator's value and validates it as a KACE id. */
 export function locatorId(this: IExecuteFunctions, entity: KaceEntity, itemIndex: number): string {
 	const value = this.getNodeParameter(entity.idParam, itemIndex, '', { extractValue: true });

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { envelopeRows, kaceRequest } from '../../transport';
+import { kaceRequest } from '../../transport';
+import { createdRecord } from '../common/factory';
 
 const show = { resource: ['machine'], operation: ['create'] };
 
@@ -55,11 +56,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		unverified: 'creating machine records (devices without an agent) through the API',
 		itemIndex,
 	})) as IDataObject;
-	const id = Array.isArray(body?.IDs) ? (body.IDs as unknown[])[0] : undefined;
-	if (id === undefined) return { result: body };
-	const read = await kaceRequest.call(this, 'GET', `/api/inventory/machines/${String(id)}`, {
-		operation: `read back machine ${String(id)}`,
-		itemIndex,
-	});
-	return envelopeRows(read, 'Machines')[0] ?? { id };
+	return await createdRecord.call(this, body, 'machine', itemIndex);
 }

@@ -1,13 +1,5 @@
-import { defineResource } from '../../../shared/resource';
+import { readOnlyResource } from '../common/resources';
 import * as get from './get.operation';
 import * as getMany from './getMany.operation';
 
-export const service = defineResource(
-	'service',
-	[
-		{ name: 'Get', value: 'get', description: 'Get a service of the inventory by ID', action: 'Get a service' },
-		{ name: 'Get Many', value: 'getMany', description: 'Get many services, e.g. those of one machine', action: 'Get many services' },
-	],
-	{ get, getMany },
-	'getMany',
-);
+export const service = readOnlyResource('service', 'Get many services, e.g. those of one machine', { get, getMany });

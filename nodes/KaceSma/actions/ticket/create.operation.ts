@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { envelopeRows, kaceId, kaceRequest } from '../../transport';
-import { ENTITIES } from '../common/entities';
+import { kaceId, kaceRequest } from '../../transport';
+import { createdRecord } from '../common/factory';
 import { beforeV11, fromV11, isV11 } from '../common/versions';
 import { ticketFields, ticketRecord, ticketUserFields } from './fields';
 
@@ -80,13 +80,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		outcomeHint: `Search queue ${queueId} for a ticket titled "${title}" before creating it again.`,
 		itemIndex,
 	})) as IDataObject;
-	const ids = Array.isArray(body?.IDs) ? (body.IDs as unknown[]) : [];
-	const id = ids[0];
-	if (id === undefined) return { result: body };
-	const read = await kaceRequest.call(this, 'GET', `/api/service_desk/tickets/${String(id)}`, {
-		query: { shaping: ENTITIES.ticket.shaping },
-		operation: `read back ticket ${String(id)}`,
-		itemIndex,
-	});
-	return envelopeRows(read, 'Tickets')[0] ?? { id };
+	return await createdRecord.call(this, body, 'ticket', itemIndex);
 }
