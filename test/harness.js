@@ -15,8 +15,11 @@ if (!process.env.N8N_USER_FOLDER) {
 	process.env.N8N_USER_FOLDER = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-it-appliances-'));
 }
 process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
+// n8n's own logger (winston) prints every node error the tests provoke on purpose; it writes to the process'
+// stdout directly, past jest's console. Quiet unless VERBOSE=1 (or an explicit N8N_LOG_LEVEL).
+if (!/^(1|true|yes)$/i.test(process.env.VERBOSE ?? '')) process.env.N8N_LOG_LEVEL ??= 'silent';
 
-const { Workflow, ICredentialsHelper, NodeHelpers, createRunExecutionData } = require('n8n-workflow');
+const { Workflow, ICredentialsHelper, NodeHelpers, createRunExecutionData, createEmptyRunExecutionData } = require('n8n-workflow');
 const { WorkflowExecute, ExecutionLifecycleHooks } = require('n8n-core');
 
 const ROOT = path.join(__dirname, '..');
@@ -238,23 +241,43 @@ class Engine {
 	 * property carries `routing.request = test.request`, executed by the routing engine (preAuthentication
 	 * always runs). Returns { status: 'OK' | 'Error', message }.
 	 */
+	/**
+	 * A credential test as n8n's credentials tester runs it (packages/cli/src/services/credentials-tester.service.ts,
+	 * runRequestTest, n8n 2.41): a temporary NoOp node whose only property routes the credential's `test.request`,
+	 * run by n8n-core's real RoutingNode in an ExecuteContext (so the credential's preAuthentication and authenticate
+	 * run), then the tester's verdict (testerVerdict below).
+	 */
 	async testCredential(credentialType) {
+		const { ExecuteContext, RoutingNode } = require('n8n-core');
 		const ct = credentialTypes[credentialType];
-		const testType = {
-			description: {
-				displayName: 'Temp', name: 'noOp', group: ['transform'], version: 1, defaults: {}, inputs: ['main'], outputs: ['main'],
-				credentials: [{ name: credentialType, required: true }],
-				properties: [{ displayName: 'Temp', name: 'temp', type: 'hidden', default: '', routing: { request: ct.test.request } }],
-			},
+		const description = {
+			displayName: 'Temp', name: 'noOp', group: ['transform'], version: 1, defaults: {}, inputs: ['main'], outputs: ['main'],
+			credentials: [{ name: credentialType, required: true }],
+			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', default: '', routing: { request: ct.test.request } }],
 		};
+		const testType = { description };
 		nodeTypesMap['n8n-nodes-base.noOp'] = testType;
 		try {
-			const nodes = [
-				{ id: 't', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-				{ id: 'n', name: 'Temp', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [200, 0], parameters: { temp: '' }, credentials: { [credentialType]: { id: '1', name: 'cred' } } },
-			];
-			const r = await this.run(nodes, { Start: { main: [[{ node: 'Temp', type: 'main', index: 0 }]] } }, 'Start', 'Temp');
-			return r.error ? { status: 'Error', message: r.error.message, error: r.error } : { status: 'OK', message: 'Connection successful!' };
+			const node = {
+				id: 'temp', name: 'Temp-Node', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [0, 0], parameters: { temp: '' },
+				credentials: { [credentialType]: { id: '1', name: 'cred' } },
+			};
+			const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+			const hooks = new ExecutionLifecycleHooks('internal', '1', { id: 'wf', name: 'wf', nodes: [node], connections: {}, active: false, settings: {} });
+			const additionalData = additionalDataFor(hooks, this.helper);
+			additionalData.currentNodeParameters = node.parameters;
+			const executeFunctions = new ExecuteContext(
+				workflow, node, additionalData, 'internal', createEmptyRunExecutionData(), 0, [], { main: [[{ json: {} }]] },
+				{ node, data: {}, source: null }, [],
+			);
+			const credentialsDecrypted = { id: '1', name: 'cred', type: credentialType, data: { ...this.store[credentialType] } };
+			let response;
+			try {
+				response = await new RoutingNode(executeFunctions, testType, credentialsDecrypted).runNode();
+			} catch (error) {
+				return testerVerdict(ct.test.rules ?? [], { error });
+			}
+			return testerVerdict(ct.test.rules ?? [], { items: (response?.[0] ?? []).map((i) => i.json) });
 		} finally {
 			nodeTypesMap['n8n-nodes-base.noOp'] = noOp;
 		}
@@ -276,6 +299,37 @@ class Engine {
 		const fn = nodeType.methods[kind][method];
 		return kind === 'listSearch' ? fn.call(ctx, filter, paginationToken) : fn.call(ctx);
 	}
+}
+
+/**
+ * What n8n's credentials tester reports (packages/cli/src/services/credentials-tester.service.ts, runRequestTest,
+ * n8n 2.41; 1.123 is the same except that its RoutingNode error often lacks `cause`, so the status rules below do
+ * not fire there — the e2e run checks the real thing on both lines). After the test request ran through the
+ * real RoutingNode: on an HTTP error, the first `responseCode` rule matching the status, else the status text
+ * ("Unauthorized"…); on a network error its code; else the error's message. On an answer, the first
+ * `responseSuccessBody` rule whose key holds its value in the routing output, else "Connection successful!".
+ * `error` and `body` (the routing output) are returned too, for tests that look deeper.
+ */
+function testerVerdict(rules, r) {
+	const error = r.error;
+	if (error) {
+		const response = error.cause?.response;
+		if (response) {
+			const rule = rules.find((x) => x.type === 'responseCode' && x.properties.value === response.status);
+			if (rule) return { status: 'Error', message: rule.properties.message, error };
+			if (response.status < 199 || response.status > 299) {
+				return { status: 'Error', message: response.statusText || `Received HTTP status code: ${response.status}`, error };
+			}
+		} else if (error.cause?.code) {
+			return { status: 'Error', message: error.cause.code, error };
+		}
+		return { status: 'Error', message: String(error.message), error };
+	}
+	const body = r.items[0];
+	const get = (obj, key) => key.split('.').reduce((o, k) => (o !== null && typeof o === 'object' ? o[k] : undefined), obj);
+	const rule = rules.find((x) => x.type === 'responseSuccessBody' && get(body, x.properties.key) === x.properties.value);
+	const verdict = rule ? { status: 'Error', message: rule.properties.message } : { status: 'OK', message: 'Connection successful!' };
+	return Object.defineProperty(verdict, 'body', { value: body, enumerable: false });
 }
 
 /** Every string in a value (deep), for leak checks. */

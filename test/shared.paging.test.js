@@ -153,6 +153,21 @@ describe('readAnchoredList: exact offset paging', () => {
 		expect(small.rows.length).toBe(100);
 	});
 
+	test('a page answered short while later pages in flight have rows: the read goes on instead of ending there', async () => {
+		const mem = memoryList(600);
+		const readPage = async (offset, limit, first) => {
+			const page = await mem.readPage(offset, limit, first);
+			// the appliance answers the page at offset 98 with only 10 rows, once
+			if (offset === 98 && !readPage.cut) {
+				readPage.cut = true;
+				return { ...page, rows: page.rows.slice(0, 10) };
+			}
+			return page;
+		};
+		const result = await readAnchoredList(options(mem, { readPage }));
+		expect(result.rows.map((r) => r.id)).toEqual(mem.list.map((r) => r.id));
+	});
+
 	test('Limit: at most the wanted rows, and no request for more than needed', async () => {
 		const mem = memoryList(1000);
 		const result = await readAnchoredList(options(mem, { want: 120 }));
@@ -210,7 +225,7 @@ describe('time cursor for polling triggers', () => {
 
 	test('baseline keeps the ids at the newest second: a record arriving later in that second is emitted', () => {
 		const base = baselineCursor(rows([1, 100], [2, 200], [3, 200]), timeOf, idOf, 0);
-		expect(base).toEqual({ v: 2, ts: 200, keys: ['2@200', '3@200'] });
+		expect(base).toEqual({ v: 2, ts: 200, keys: ['2@200', '3@200'], floor: 200 });
 		expect(cursorSince(base, 0)).toBe(200);
 		const { fresh, cursor } = advanceCursor(base, rows([2, 200], [3, 200], [4, 200]), timeOf, idOf, 0);
 		expect(fresh.map(idOf)).toEqual(['4']);
@@ -245,23 +260,39 @@ describe('time cursor for polling triggers', () => {
 		expect(second.fresh.map(idOf)).toEqual(['4', '5']);
 	});
 
-	test('cursors stored by earlier versions are migrated; the wildcard keeps its old meaning for that second only', () => {
+	test('cursors stored by earlier versions are migrated: the wildcard keeps its old meaning, and an overlap emits nothing from before them', () => {
 		const parse = (v) => Date.parse(String(v).replace(' ', 'T') + 'Z');
-		const old = readCursor({ ts: '2025-01-01 08:00:00', ids: ['*'] }, parse);
 		const t = Date.UTC(2025, 0, 1, 8);
-		expect(old).toEqual({ v: 2, ts: t, keys: [], all: true });
-		const step = advanceCursor(old, rows([7, t], [8, t + 1000]), timeOf, idOf, 0);
+		const old = readCursor({ ts: '2025-01-01 08:00:00', ids: ['*'] }, parse);
+		expect(old).toEqual({ v: 2, ts: t, keys: [], floor: t + 1 });
+		const step = advanceCursor(old, rows([6, t - 30_000], [7, t], [8, t + 1000]), timeOf, idOf, 60_000);
 		expect(step.fresh.map(idOf)).toEqual(['8']);
-		expect(step.cursor.all).toBeUndefined();
-		expect(readCursor({ ts: 5, ids: ['9'] }, parse)).toEqual({ v: 2, ts: 5, keys: ['9@5'] });
+		const withIds = readCursor({ ts: 5000, ids: ['9'] }, parse);
+		expect(withIds).toEqual({ v: 2, ts: 5000, keys: ['9@5000'], floor: 5000 });
+		// an overlap now reads back before the old cursor: those records were handled by the earlier version
+		const next = advanceCursor(withIds, rows([4, 4000], [9, 5000], [10, 5000], [11, 6000]), timeOf, idOf, 2000);
+		expect(next.fresh.map(idOf)).toEqual(['10', '11']);
 		expect(readCursor({ ts: '', ids: ['*'] }, parse)).toBeUndefined();
 		expect(readCursor(undefined, parse)).toBeUndefined();
+	});
+
+	test('raising the overlap later emits nothing from before the window the earlier polls covered', () => {
+		let c = baselineCursor(rows([1, 1000], [2, 2000]), timeOf, idOf, 0);
+		c = advanceCursor(c, rows([2, 2000], [3, 3000]), timeOf, idOf, 0).cursor;
+		// overlap 0 → 1500 ms: the poll reads from 1500 on; 2 was emitted long ago (its key is gone): not again. A
+		// record at 2500 stored after its window was read cannot be told from one emitted then: not emitted either
+		const step = advanceCursor(c, rows([2, 2000], [5, 2500], [3, 3000]), timeOf, idOf, 1500);
+		expect(step.fresh.map(idOf)).toEqual([]);
+		expect(step.cursor.floor).toBe(1500);
+		// from now on the overlap works: a record stored late inside it is emitted
+		const late = advanceCursor(step.cursor, rows([5, 2500], [3, 3000], [6, 2900]), timeOf, idOf, 1500);
+		expect(late.fresh.map(idOf)).toEqual(['6']);
 	});
 
 	test('a record without a readable time is refused instead of storing an unusable cursor', () => {
 		const c = baselineCursor(rows([1, 100]), timeOf, idOf, 0);
 		expect(() => advanceCursor(c, [{ id: '2' }], timeOf, idOf, 0)).toThrow(/timestamp/);
 		expect(() => baselineCursor([{ id: '2' }], timeOf, idOf, 0)).toThrow(/timestamp/);
-		expect(baselineCursor([], timeOf, idOf, 0, 42)).toEqual({ v: 2, ts: 42, keys: [] });
+		expect(baselineCursor([], timeOf, idOf, 0, 42)).toEqual({ v: 2, ts: 42, keys: [], floor: 42 });
 	});
 });

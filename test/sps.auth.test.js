@@ -313,29 +313,13 @@ describe('credential test', () => {
 		expect(res.message).toContain('SPS refused the login');
 	});
 
-	/**
-	 * What n8n's credential tester reports for a request test that failed (n8n 2.41.1,
-	 * packages/cli/dist/services/credentials-tester.service.js, runRequestTest): a `responseCode` rule of the
-	 * credential's `test` matching the HTTP status, else the bare status text ("Unauthorized"). The harness runs the
-	 * test request through n8n's real RoutingNode (preAuthentication and authenticate included); this applies the
-	 * tester's last step to the error it produced.
-	 */
-	function n8nTesterVerdict(res) {
-		if (res.status === 'OK') return res;
-		const status = res.error?.cause?.response?.status ?? res.error?.cause?.status ?? Number(res.error?.httpCode);
-		if (!Number.isFinite(status)) return { status: 'Error', message: res.message };
-		const rule = (credentialTypes[CRED].test.rules ?? []).find((x) => x.type === 'responseCode' && x.properties.value === status);
-		if (rule) return { status: 'Error', message: rule.properties.message };
-		return { status: 'Error', message: { 401: 'Unauthorized', 403: 'Forbidden' }[status] ?? `Received HTTP status code: ${status}` };
-	}
-
 	test('C10: a bad API key: the credential test says what is wrong, not n8n’s bare "Unauthorized"', async () => {
 		const engine = new Engine({ [CRED]: f.apiKey('not-a-valid-api-key-token-0000') });
 		const mark = f.sim.requests.length;
 		const raw = await engine.testCredential(CRED);
 		expect(raw.status).toBe('Error');
 		expect(requestsSince(mark).map((q) => `${q.path} ${q.status}`)).toEqual(['/api/user_info 401', '/api/user_info 401']);
-		const verdict = n8nTesterVerdict(raw);
+		const verdict = raw;
 		outputs.push(verdict.message);
 		expect(verdict.message).not.toBe('Unauthorized');
 		expect(verdict.message).toContain('SPS refused the credential (HTTP 401). API key: check the key');
@@ -344,7 +328,7 @@ describe('credential test', () => {
 
 	test('C10: a user without the REST API privilege: the credential test says which privilege', async () => {
 		f.sim.faults.add({ method: 'GET', path: '/api/user_info', status: 403, body: { error: { code: 'Unauthorized', details: { path: '/api/user_info' } } } });
-		const verdict = n8nTesterVerdict(await new Engine({ [CRED]: f.password() }).testCredential(CRED));
+		const verdict = await new Engine({ [CRED]: f.password() }).testCredential(CRED);
 		f.sim.faults.clear();
 		expect(verdict.message).not.toBe('Forbidden');
 		expect(verdict.message).toContain('REST API privilege');

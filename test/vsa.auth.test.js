@@ -6,8 +6,8 @@
  * Everything runs through the real n8n engine (test/harness.js) against the strict simulator (test/sim/vsa.js).
  */
 const path = require('node:path');
-const { Engine, assertNoSecrets } = require('./harness');
-const { createVsaSim, vsaCredential } = require('./sim/vsa');
+const { Engine, assertNoSecrets, credentialTypes } = require('./harness');
+const { createVsaSim, vsaCredential, byNumber } = require('./sim/vsa');
 const { makePki } = require('./sim/certs');
 
 const auth = require(path.join(__dirname, '..', 'dist', 'nodes', 'KaseyaVsa', 'transport', 'auth.js'));
@@ -177,7 +177,7 @@ describe('Kaseya VSA authentication', () => {
 			};
 			const r = await engine.runNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: true });
 			expect(r.status).toBe('success');
-			expect(r.items.map((a) => a.AgentId)).toEqual(sim.state.agents.map((a) => a.AgentId));
+			expect(r.items.map((a) => a.AgentId)).toEqual(sim.state.agents.map((a) => a.AgentId).sort(byNumber));
 			expect(authRequests(sim)).toHaveLength(2);
 			expect(engine.logins(CRED)).toBe(2);
 			const listCalls = sim.requests.filter((q) => q.path === '/api/v1.0/assetmgmt/agents');
@@ -187,9 +187,10 @@ describe('Kaseya VSA authentication', () => {
 			expect(refused.length).toBeGreaterThanOrEqual(2);
 			expect(refused.length).toBeLessThanOrEqual(4);
 			// …yet one login renewed the session for all of them, and each page was answered exactly once
+			// (every page after the first starts one row before the end of the previous one: the overlap row)
 			const answered = listCalls.filter((q) => !q.refused).map((q) => Number(q.query.$skip));
-			expect(answered.sort((x, y) => x - y)).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900]);
-			expect(listCalls).toHaveLength(10 + refused.length);
+			expect(answered.sort((x, y) => x - y)).toEqual([0, 99, 198, 297, 396, 495, 594, 693, 792, 891, 990]);
+			expect(listCalls).toHaveLength(11 + refused.length);
 		});
 	}
 
@@ -294,6 +295,54 @@ describe('Kaseya VSA authentication', () => {
 		assertNoSecrets([wrong], bad);
 	});
 
+	test('credential test, token refused on the test read (a proxy strips Authorization): says so and what to check, not "Unauthorized"', async () => {
+		sim = createVsaSim({ agents: 3 });
+		await sim.start();
+		// a reverse proxy that drops the Authorization header of API calls (the VSA then answers 401 4000001)
+		sim.onRequest = (ctx) => {
+			if (ctx.path !== '/api/v1.0/auth') delete ctx.headers.authorization;
+		};
+		const verdict = await engineFor(sim).testCredential(CRED);
+		expect(verdict.status).toBe('Error');
+		expect(verdict.message).not.toMatch(/^(Unauthorized|Authorization failed)/);
+		expect(verdict.message).toMatch(/refused the session token it had just issued/);
+		expect(verdict.message).toMatch(/401/);
+		expect(verdict.message).toMatch(/Authorization header/);
+		expect(verdict.message).toMatch(/proxy/);
+		// the read is judged by its answer: no second login
+		expect(sim.requests.map((q) => `${q.path} ${q.status}`)).toEqual(['/api/v1.0/auth 200', '/api/v1.0/assetmgmt/agents 401']);
+		assertNoSecrets([PAT, ...sim.state.tokens.keys()], verdict);
+	});
+
+	test('credential test, a proxy or portal page answers the test read (HTML, any status): says the VSA did not answer, not "OK"', async () => {
+		sim = createVsaSim({ agents: 3 });
+		await sim.start();
+		for (const status of [200, 401, 502]) {
+			sim.onRequest = (ctx) => {
+				if (ctx.path !== '/api/v1.0/assetmgmt/agents') return undefined;
+				ctx.send(status, '<html><body><h1>Access gateway</h1><p>Please sign in.</p></body></html>', { 'Content-Type': 'text/html' });
+				return true;
+			};
+			const verdict = await engineFor(sim).testCredential(CRED);
+			expect(verdict.status).toBe('Error');
+			expect(verdict.message).toMatch(/not answered by the VSA's REST API/);
+			expect(verdict.message).toMatch(/proxy/);
+		}
+	});
+
+	test('credential test, access denied on the test read (HTTP 403): names the Role, the Scope and the PAT scope, not "Forbidden"', async () => {
+		sim = createVsaSim({ agents: 3, users: [{ username: 'tech', password: 'x-Pass-1', pat: PAT, role: 'noAgents' }] });
+		await sim.start();
+		const verdict = await engineFor(sim).testCredential(CRED);
+		expect(verdict.status).toBe('Error');
+		expect(verdict.message).not.toMatch(/^Forbidden/);
+		expect(verdict.message).toMatch(/403/);
+		expect(verdict.message).toMatch(/Role/);
+		expect(verdict.message).toMatch(/Scope/);
+		expect(verdict.message).toMatch(/REST API/);
+		expect(sim.requests.map((q) => `${q.path} ${q.status}`)).toEqual(['/api/v1.0/auth 200', '/api/v1.0/assetmgmt/agents 403']);
+	});
+
 	test('limited role: login works, /system reads get 403 4030001 with a Role/Scope hint', async () => {
 		sim = createVsaSim({ users: [{ username: 'tech', password: 'x-Pass-1', pat: PAT, role: 'limited' }] });
 		await sim.start();
@@ -305,6 +354,30 @@ describe('Kaseya VSA authentication', () => {
 		expect(r.error.description).toMatch(/Scope/);
 		expect(authRequests(sim)).toHaveLength(1);
 	});
+
+	test("the credential's Request Timeout (Seconds) applies to the login and to every read; the timeout hint names that field", async () => {
+		sim = createVsaSim({ agents: 150 });
+		await sim.start();
+		expect(credentialTypes[CRED].properties.map((p) => p.name)).toContain('timeoutSeconds');
+		// a read slower than the credential's timeout (1 s) on every attempt
+		sim.faults.add({ path: '/api/v1.0/assetmgmt/agents', delayMs: 1500, passThrough: true, times: Infinity });
+		const slowRead = await engineFor(sim, { timeoutSeconds: 1 }).runNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: false, limit: 5 });
+		expect(slowRead.status).toBe('error');
+		expect(slowRead.error.message).toMatch(/timed out/);
+		expect(slowRead.error.description).toMatch(/'Request Timeout \(Seconds\)' in the credential/);
+		// the same read with 3 s is fine
+		const patient = await engineFor(sim, { timeoutSeconds: 3 }).runNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: false, limit: 5 });
+		expect(patient.status).toBe('success');
+		expect(patient.items).toHaveLength(5);
+
+		// the login too
+		sim.faults.clear();
+		sim.faults.add({ path: '/api/v1.0/auth', delayMs: 1500, passThrough: true, times: Infinity });
+		const slowLogin = await engineFor(sim, { timeoutSeconds: 1 }).runNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: false, limit: 5 });
+		expect(slowLogin.status).toBe('error');
+		expect(`${slowLogin.error.message} ${slowLogin.error.description}`).toMatch(/timed out|ECONNABORTED|timeout/i);
+		assertNoSecrets([PAT, PASSWORD], slowRead.error, slowLogin.error, slowLogin.run.data.resultData);
+	}, 60_000);
 
 	test('network failure during login: short message, no Basic blob or secret', async () => {
 		const engine = new Engine({ [CRED]: { server: 'http://127.0.0.1:1', authMethod: 'pat', username: 'admin', accessToken: PAT, session: '' } });

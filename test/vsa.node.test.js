@@ -5,7 +5,7 @@
  * prompts, run-and-wait), alarms, list searches, continue-on-fail pairing, no secrets in errors.
  */
 const { Engine, assertNoSecrets } = require('./harness');
-const { createVsaSim, vsaCredential, byId } = require('./sim/vsa');
+const { createVsaSim, vsaCredential, byId, byNumber } = require('./sim/vsa');
 
 const CRED = 'kaseyaVsaApi';
 const SECRETS = ['00000000-0000-0000-0000-000000000000', 'P@ssw0rd'];
@@ -69,7 +69,8 @@ describe('Kaseya VSA node', () => {
 			expect(apiCalls('/assetmgmt/agents')[0].query.$filter).toBe(
 				`((AgentId eq ${a.AgentId}M) or (AgentId eq ${b.AgentId}M)) and (OSType ne 'Plan9')`,
 			);
-			expect(apiCalls('/assetmgmt/agents')[0].query.$orderby).toBe('ComputerName desc');
+			// the id as tie-breaker: rows that sort alike keep one order across pages
+			expect(apiCalls('/assetmgmt/agents')[0].query.$orderby).toBe('ComputerName desc,AgentId');
 		});
 
 		test("text values are quoted and ' is doubled; a Contains on a number field is refused before any request", async () => {
@@ -104,17 +105,48 @@ describe('Kaseya VSA node', () => {
 			expect(apiCalls('/assetmgmt/agents')).toHaveLength(1);
 		});
 
-		test('Return All pages with $top=100/$skip until TotalRecords (exact multiple: no extra request); Limit asks only for what it needs', async () => {
+		for (const iisErrors of ['detailed', 'custom']) {
+			test(`a filter too long for IIS (404.15, ${iisErrors} error page): says the query string is too long and how to shorten it, not "check the ID"`, async () => {
+				await sim.stop();
+				sim = createVsaSim({ agents: 250, iisErrors });
+				await sim.start();
+				engine = new Engine({ [CRED]: vsaCredential(sim) });
+				const filter = sim.state.agents.slice(0, 70).map((a) => `AgentId eq ${a.AgentId}M`).join(' or ');
+				const r = await run({ resource: 'agent', operation: 'getMany', returnAll: true, options: { filter } });
+				expect(r.status).toBe('error');
+				const text = `${r.error.message} ${r.error.description}`;
+				expect(text).not.toMatch(/check the ID/i);
+				expect(r.error.message).toMatch(/query string .*too long/i);
+				expect(r.error.message).toMatch(/404\.15/);
+				expect(r.error.description).toMatch(/2,048/);
+				expect(r.error.description).toMatch(/fewer/i);
+				expect(r.error.description).toMatch(/maxQueryString/);
+				// a 404 is not retried
+				expect(apiCalls('/assetmgmt/agents')).toHaveLength(1);
+				expect(apiCalls('/assetmgmt/agents')[0].status).toBe(404);
+			});
+		}
+
+		test('an agent that does not exist still gets the "check the ID" hint (a JSON 404 from the VSA)', async () => {
+			const r = await run({ resource: 'agent', operation: 'get', agentId: byId('999999999999999') });
+			expect(r.status).toBe('error');
+			expect(r.error.description).toMatch(/Check the ID/);
+			expect(r.error.message).not.toMatch(/too long/);
+		});
+
+		test('Return All: $top=100, each later page starting one row early (the overlap row), sorted by AgentId; Limit asks only for what it needs', async () => {
 			sim.state.agents.splice(200);
 			const all = await run({ resource: 'agent', operation: 'getMany', returnAll: true });
-			expect(all.items).toHaveLength(200);
-			expect(apiCalls('/assetmgmt/agents').map((q) => `${q.query.$top}/${q.query.$skip}`)).toEqual(['100/0', '100/100']);
+			expect(all.items.map((a) => a.AgentId)).toEqual(sim.state.agents.map((a) => a.AgentId).sort(byNumber));
+			// the last request asks one row past TotalRecords: a list that grew meanwhile shows there
+			expect(apiCalls('/assetmgmt/agents').map((q) => `${q.query.$top}/${q.query.$skip}`)).toEqual(['100/0', '100/99', '3/198']);
+			expect(apiCalls('/assetmgmt/agents').every((q) => q.query.$orderby === 'AgentId')).toBe(true);
 
 			sim.resetLog();
 			const some = await run({ resource: 'agent', operation: 'getMany', returnAll: false, limit: 150 });
 			expect(some.items).toHaveLength(150);
-			expect(apiCalls('/assetmgmt/agents').map((q) => `${q.query.$top}/${q.query.$skip}`)).toEqual(['100/0', '50/100']);
-			expect(some.items.map((a) => a.AgentId)).toEqual(sim.state.agents.slice(0, 150).map((a) => a.AgentId));
+			expect(apiCalls('/assetmgmt/agents').map((q) => `${q.query.$top}/${q.query.$skip}`)).toEqual(['100/0', '52/99']);
+			expect(some.items.map((a) => a.AgentId)).toEqual(sim.state.agents.map((a) => a.AgentId).sort(byNumber).slice(0, 150));
 		});
 
 		test('agents added while paging are not duplicated', async () => {
@@ -122,7 +154,7 @@ describe('Kaseya VSA node', () => {
 			sim.onRequest = (ctx) => {
 				// a new agent sorted first shifts every later page by one
 				if (ctx.path === '/api/v1.0/assetmgmt/agents' && ++pages === 2) {
-					const [added] = sim.addAgents(1);
+					const [added] = sim.addAgents([{ AgentId: '100000000000001' }]);
 					sim.state.agents.pop();
 					sim.state.agents.unshift(added);
 				}
@@ -182,7 +214,7 @@ describe('Kaseya VSA node', () => {
 	describe('26-digit ids', () => {
 		test('organization, machine group and user ids round-trip unchanged (list → get by id → output)', async () => {
 			const orgs = await run({ resource: 'organization', operation: 'getMany', returnAll: true });
-			expect(orgs.items.map((o) => o.OrgId)).toEqual(sim.state.orgs.map((o) => o.OrgId));
+			expect(orgs.items.map((o) => o.OrgId)).toEqual(sim.state.orgs.map((o) => o.OrgId).sort(byNumber));
 			for (const o of orgs.items) {
 				expect(typeof o.OrgId).toBe('string');
 				expect(o.OrgId).toMatch(/^\d{26}$/);
@@ -200,7 +232,7 @@ describe('Kaseya VSA node', () => {
 			const allGroups = await run({ resource: 'machineGroup', operation: 'getMany', returnAll: true });
 			expect(allGroups.items).toHaveLength(sim.state.machineGroups.length);
 			expect(groups.items.map((g) => g.MachineGroupId)).toEqual(
-				sim.state.machineGroups.filter((g) => g.OrgId === org.OrgId).map((g) => g.MachineGroupId),
+				sim.state.machineGroups.filter((g) => g.OrgId === org.OrgId).map((g) => g.MachineGroupId).sort(byNumber),
 			);
 			const mg = await run({ resource: 'machineGroup', operation: 'get', machineGroupId: byId(groups.items[0].MachineGroupId) });
 			expect(mg.items[0].MachineGroupId).toBe(groups.items[0].MachineGroupId);

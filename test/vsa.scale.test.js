@@ -3,12 +3,19 @@
  * Request counts at scale (for the README): Return All of 5,000 agents, Run Now on 500 agents, Run and Wait on
  * 500 agents. The counts are exact: they are what the VSA sees. Also the concurrent paging of vsaList: order,
  * Limit, a failing page, no TotalRecords, a collection that shrinks while it is read.
+ *
+ * Every page after the first starts one row before the end of the previous one (the overlap row that proves the
+ * list did not move, shared/paging.ts): n records take 1 + ceil((n − 100) / 99) pages.
  */
+
+/** The $skip of every page of an unchanged list of n records read with the overlap row. */
+const overlapSkips = (n) => [0, ...Array.from({ length: Math.ceil((n - 100) / 99) }, (_, i) => 99 * (i + 1))];
+const sortedIds = (sim) => sim.state.agents.map((a) => a.AgentId).sort(byNumber);
 const path = require('node:path');
 const { Engine, assertNoSecrets } = require('./harness');
-const { createVsaSim, vsaCredential, byId } = require('./sim/vsa');
+const { createVsaSim, vsaCredential, byId, byNumber } = require('./sim/vsa');
 
-const { PAGE_CONCURRENCY } = require(path.join(__dirname, '..', 'dist', 'nodes', 'KaseyaVsa', 'transport', 'request.js'));
+const { PAGE_CONCURRENCY } = require(path.join(__dirname, '..', 'dist', 'nodes', 'KaseyaVsa', 'transport', 'list.js'));
 
 const CRED = 'kaseyaVsaApi';
 const AGENTS = '/api/v1.0/assetmgmt/agents';
@@ -36,21 +43,23 @@ describe('Kaseya VSA request counts', () => {
 		if (sim) await sim.stop();
 	});
 
-	test('Return All of 5,000 agents = 1 login + 50 pages, PAGE_CONCURRENCY in flight, every agent once and in order', async () => {
+	test('Return All of 5,000 agents = 1 login + 51 pages, PAGE_CONCURRENCY in flight, every agent once and in id order', async () => {
 		sim = createVsaSim({ agents: 5000 });
 		await sim.start();
 		const engine = new Engine({ [CRED]: vsaCredential(sim) });
 		const inFlight = trackInFlight(sim);
 		const r = await engine.runNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: true });
 		expect(r.status).toBe('success');
-		expect(r.items.map((a) => a.AgentId)).toEqual(sim.state.agents.map((a) => a.AgentId));
+		expect(r.items.map((a) => a.AgentId)).toEqual(sortedIds(sim));
 		const logins = sim.count('/api/v1.0/auth');
 		const pages = sim.requests.filter((q) => q.path === AGENTS);
 		console.log(`VSA Return All 5,000 agents: ${sim.requests.length} requests (${logins} login + ${pages.length} pages of 100, up to ${inFlight.max} in flight)`);
 		expect(logins).toBe(1);
-		expect(pages.map((q) => Number(q.query.$skip)).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i * 100));
-		expect(pages.every((q) => q.query.$top === '100')).toBe(true);
-		expect(sim.requests).toHaveLength(51);
+		expect(pages.map((q) => Number(q.query.$skip)).sort((a, b) => a - b)).toEqual(overlapSkips(5000));
+		// the last page asks for the 50 rows left, the overlap row and one more (a list that grew shows there)
+		expect(pages.slice(0, -1).every((q) => q.query.$top === '100')).toBe(true);
+		expect(pages.find((q) => q.query.$skip === '4950').query.$top).toBe('51');
+		expect(sim.requests).toHaveLength(52);
 		// the first page alone (it reports TotalRecords), then PAGE_CONCURRENCY at a time, never more
 		expect(pages[0].query.$skip).toBe('0');
 		expect(inFlight.first).toBe(1);
@@ -64,29 +73,30 @@ describe('Kaseya VSA request counts', () => {
 		expect(engine.credentialReads(CRED)).toBe(2);
 	});
 
-	test('Return All of 2,345 agents: ceil(n/100) pages + 1 login, every agent exactly once, in order', async () => {
+	test('Return All of 2,345 agents: 24 pages + 1 login, every agent exactly once, in id order', async () => {
 		sim = createVsaSim({ agents: 2345 });
 		await sim.start();
 		const engine = new Engine({ [CRED]: vsaCredential(sim) });
 		const r = await engine.runNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: true });
 		expect(r.status).toBe('success');
-		expect(r.items.map((a) => a.AgentId)).toEqual(sim.state.agents.map((a) => a.AgentId));
+		expect(r.items.map((a) => a.AgentId)).toEqual(sortedIds(sim));
 		expect(sim.count('/api/v1.0/auth')).toBe(1);
+		expect(sim.requests.filter((q) => q.path === AGENTS).map((q) => Number(q.query.$skip)).sort((a, b) => a - b)).toEqual(overlapSkips(2345));
 		expect(sim.count(AGENTS)).toBe(24);
 		expect(sim.requests).toHaveLength(25);
-		const last = sim.requests.find((q) => q.query.$skip === '2300');
-		expect(last.query.$top).toBe('100');
+		const last = sim.requests.find((q) => q.query.$skip === '2277');
+		expect(last.query.$top).toBe('69');
 	});
 
-	test('Limit 250 = 3 page requests ($top 100, 100, 50), the first 250 agents in order', async () => {
+	test('Limit 250 = 3 page requests ($top 100, 100, 53), the first 250 agents in id order', async () => {
 		sim = createVsaSim({ agents: 1000 });
 		await sim.start();
 		const engine = new Engine({ [CRED]: vsaCredential(sim) });
 		const r = await engine.runNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: false, limit: 250 });
 		expect(r.status).toBe('success');
-		expect(r.items.map((a) => a.AgentId)).toEqual(sim.state.agents.slice(0, 250).map((a) => a.AgentId));
+		expect(r.items.map((a) => a.AgentId)).toEqual(sortedIds(sim).slice(0, 250));
 		const pages = sim.requests.filter((q) => q.path === AGENTS).map((q) => `${q.query.$top}/${q.query.$skip}`);
-		expect(pages.sort()).toEqual(['100/0', '100/100', '50/200']);
+		expect(pages.sort()).toEqual(['100/0', '100/99', '53/198']);
 	});
 
 	test('a page failing mid-way: one clear NodeApiError without secrets, and no page is started after it', async () => {
@@ -120,16 +130,17 @@ describe('Kaseya VSA request counts', () => {
 		const inFlight = trackInFlight(sim);
 		const r = await engine.runNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: true });
 		expect(r.status).toBe('success');
-		expect(r.items.map((a) => a.AgentId)).toEqual(sim.state.agents.map((a) => a.AgentId));
+		expect(r.items.map((a) => a.AgentId)).toEqual(sortedIds(sim));
 		const pages = sim.requests.filter((q) => q.path === AGENTS);
-		expect(pages.map((q) => Number(q.query.$skip))).toEqual(Array.from({ length: 11 }, (_, i) => i * 100));
+		expect(pages.map((q) => Number(q.query.$skip))).toEqual(overlapSkips(1050));
 		expect(inFlight.max).toBe(1);
 	});
 
-	test('the collection shrinks while pages are read concurrently: the short page ends the list after one more check', async () => {
+	test('the collection shrinks while pages are read concurrently: the read goes on by AgentId from the last agent it is sure of', async () => {
 		sim = createVsaSim({ agents: 1000 });
 		await sim.start();
 		const engine = new Engine({ [CRED]: vsaCredential(sim) });
+		const before = sim.state.agents.map((a) => a.AgentId);
 		let n = 0;
 		sim.onRequest = (ctx) => {
 			// 150 agents deleted as the first concurrent page arrives
@@ -137,33 +148,15 @@ describe('Kaseya VSA request counts', () => {
 		};
 		const r = await engine.runNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: true });
 		expect(r.status).toBe('success');
-		expect(r.items.map((a) => a.AgentId)).toEqual(sim.state.agents.map((a) => a.AgentId));
-		const skips = sim.requests.filter((q) => q.path === AGENTS).map((q) => Number(q.query.$skip));
-		// 10 pages planned from TotalRecords 1000; page 800 had 50 rows: one sequential read at 850 finds nothing more
-		expect(skips.slice(0, 1)).toEqual([0]);
-		expect(skips.slice(1, 10).sort((a, b) => a - b)).toEqual([100, 200, 300, 400, 500, 600, 700, 800, 900]);
-		expect(skips.slice(10)).toEqual([850]);
-	});
-
-	test('a concurrent page comes back short though more rows exist: the rest is read one page at a time, nothing lost', async () => {
-		sim = createVsaSim({ agents: 1000 });
-		await sim.start();
-		const engine = new Engine({ [CRED]: vsaCredential(sim) });
-		let answered = false;
-		sim.onRequest = (ctx) => {
-			if (ctx.path !== AGENTS || ctx.query.get('$skip') !== '300' || answered) return undefined;
-			// read at a moment when the collection had shrunk to 340 agents
-			answered = true;
-			sim.reply(ctx, 200, sim.envelope(sim.state.agents.slice(300, 340), { TotalRecords: 340 }));
-			return true;
-		};
-		const r = await engine.runNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: true });
-		expect(r.status).toBe('success');
-		expect(r.items.map((a) => a.AgentId)).toEqual(sim.state.agents.map((a) => a.AgentId));
-		const skips = sim.requests.filter((q) => q.path === AGENTS).map((q) => Number(q.query.$skip));
-		expect(skips.slice(1, 10).sort((a, b) => a - b)).toEqual([100, 200, 300, 400, 500, 600, 700, 800, 900]);
-		// from where the rows ran out, sequentially, until TotalRecords (1000 again)
-		expect(skips.slice(10)).toEqual([340, 440, 540, 640, 740, 840, 940]);
+		const got = r.items.map((a) => a.AgentId);
+		// every remaining agent once, in id order; deleted ones only if read before they were deleted (the first page)
+		expect(new Set(got).size).toBe(got.length);
+		expect(got.filter((id) => sim.state.agents.some((a) => a.AgentId === id))).toEqual(sortedIds(sim));
+		const firstPage = before.slice().sort(byNumber).slice(0, 100);
+		expect(got.filter((id) => !sim.state.agents.some((a) => a.AgentId === id)).every((id) => firstPage.includes(id))).toBe(true);
+		const lists = sim.requests.filter((q) => q.path === AGENTS);
+		expect(lists.some((q) => /^AgentId gt \d{15}M$/.test(q.query.$filter ?? ''))).toBe(true);
+		console.log(`VSA Return All of 1,000 agents shrinking to 850 during the read: ${lists.length} list requests`);
 	});
 
 	test('Run Now on 500 agents = 1 login + 500 PUT …/runnow (one per agent, concurrency 8)', async () => {

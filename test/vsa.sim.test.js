@@ -89,6 +89,34 @@ describe('Kaseya VSA simulator strictness', () => {
 		expect(await tooLong.text()).toMatch(/404\.15/);
 	});
 
+	test('options: an id typed Int32 refuses the M literal; a VSA ignoring $orderby answers in insertion order; IIS\'s remote 404 page names no substatus', async () => {
+		const other = createVsaSim({ agents: 30, int32Fields: ['AgentId'], iisErrors: 'custom' });
+		await other.start();
+		try {
+			const login = await fetch(`${other.url}/api/v1.0/auth`, { headers: { Authorization: `Basic ${Buffer.from(`admin:${PAT}`).toString('base64')}` } });
+			const t = JSON.parse(await login.text()).Result.Token;
+			const get = async (q) => {
+				const res = await fetch(`${other.url}/api/v1.0/assetmgmt/agents?${q}`, { headers: { Authorization: `Bearer ${t}` } });
+				const text = await res.text();
+				return { status: res.status, text, json: text.startsWith('{') ? JSON.parse(text.replace(/:(\d{16,})([,}\]])/g, ':"$1"$2')) : undefined };
+			};
+			const id = other.state.agents[0].AgentId;
+			expect((await get(`$filter=${encodeURIComponent(`AgentId gt ${id}M`)}`)).json.Error).toMatch(/incompatible types/);
+			const sorted = (await get('$orderby=AgentId')).json.Result.map((a) => String(a.AgentId));
+			expect(sorted).toEqual(other.state.agents.map((a) => a.AgentId).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)));
+			other.ignoreOrderBy = true;
+			const asInserted = (await get('$orderby=AgentId')).json.Result.map((a) => String(a.AgentId));
+			expect(asInserted).toEqual(other.state.agents.map((a) => a.AgentId));
+			expect((await get('$orderby=Nope')).status).toBe(400);
+			const tooLong = await get(`$filter=${'x'.repeat(2100)}`);
+			expect(tooLong.status).toBe(404);
+			expect(tooLong.text).toMatch(/404 - File or directory not found/);
+			expect(tooLong.text).not.toMatch(/404\.15/);
+		} finally {
+			await other.stop();
+		}
+	});
+
 	test('runnow: 404 for an unknown procedure, 400 with a body; OData options on a PUT are refused', async () => {
 		const agent = sim.state.agents[0];
 		const proc = sim.procedure('Install Patch');

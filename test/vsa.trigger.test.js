@@ -4,7 +4,7 @@
  * cursor/de-duplication in workflow static data, manual mode returns a sample without touching the cursor.
  */
 const { Engine } = require('./harness');
-const { createVsaSim, vsaCredential } = require('./sim/vsa');
+const { createVsaSim, vsaCredential, byNumber } = require('./sim/vsa');
 
 const CRED = 'kaseyaVsaApi';
 const TRIGGER = 'kaseyaVsaTrigger';
@@ -68,8 +68,9 @@ describe('Kaseya VSA Trigger', () => {
 
 	test('new agent: baseline, then new agents oldest first; newest-first paging stops at the cursor; same-timestamp agents emitted once', async () => {
 		expect((await poll('newAgent')).result).toBeNull();
+		// newest first (the id breaks ties), one page: it reaches agents older than the newest minus the overlap
 		const baselineRequests = sim.requests.filter((r) => r.path === '/api/v1.0/assetmgmt/agents');
-		expect(baselineRequests.map((r) => `${r.query.$orderby}|${r.query.$top}`)).toEqual(['CreationDate desc|1']);
+		expect(baselineRequests.map((r) => `${r.query.$orderby}|${r.query.$top}|${r.query.$skip}`)).toEqual(['CreationDate desc,AgentId|100|0']);
 
 		const added = sim.addAgents([
 			{ CreationDate: '2030-01-01T00:00:03Z' },
@@ -235,7 +236,7 @@ describe('Kaseya VSA Trigger', () => {
 			expect(listCalls()[1].query.$filter).toMatch(new RegExp(`^\\(MachineGroup eq '${group.replace(/\./g, '\\.')}'\\) and \\(AgentId eq \\d+M or AgentId eq \\d+M\\)$`));
 		});
 
-		test('idle poll = ceil(notOnline / 100) requests and no extra (2,000 agents, 750 not online: 8 requests)', async () => {
+		test('idle poll = 1 + ceil((notOnline − 100) / 99) requests and no extra (2,000 agents, 750 not online: 8 requests)', async () => {
 			await sim.stop();
 			sim = createVsaSim({ agents: 2000 });
 			await sim.start();
@@ -247,7 +248,8 @@ describe('Kaseya VSA Trigger', () => {
 				sim.resetLog();
 				expect((await e.poll(TRIGGER, CRED, { event, options: {} })).result).toBeNull();
 				// the session is reused: only the list pages of the not-online agents
-				expect(sim.requests).toHaveLength(Math.ceil(notOnline / 100));
+				// (pages after the first start one row early: the overlap row that proves the list did not move)
+				expect(sim.requests).toHaveLength(1 + Math.ceil((notOnline - 100) / 99));
 				expect(sim.requests.every((r) => r.path === AGENTS && r.query.$filter === NOT_ONLINE)).toBe(true);
 				const state = Object.values(e.staticData)[0]['notOnline:'];
 				expect(Object.keys(state)).toHaveLength(notOnline);
@@ -265,6 +267,120 @@ describe('Kaseya VSA Trigger', () => {
 			expect(offline.items).toHaveLength(1);
 			expect(offline.items[0].Online).toBe(0);
 			expect(snapshot(engine)).toEqual(before);
+		});
+	});
+
+	describe('nothing lost at the boundaries (issue 11 A2)', () => {
+		const newest = () => sim.state.agents.reduce((a, b) => (a.CreationDate >= b.CreationDate ? a : b));
+
+		test('new agent: one created in the same second as the newest agent after the baseline is emitted, once', async () => {
+			expect((await poll('newAgent')).result).toBeNull();
+			const [twin] = sim.addAgents([{ CreationDate: newest().CreationDate }]);
+			const second = await poll('newAgent');
+			expect(second.items.map((a) => a.AgentId)).toEqual([twin.AgentId]);
+			expect((await poll('newAgent')).result).toBeNull();
+			// and again within the same second after an emitting poll
+			const [third] = sim.addAgents([{ CreationDate: twin.CreationDate }]);
+			expect((await poll('newAgent')).items.map((a) => a.AgentId)).toEqual([third.AgentId]);
+			expect((await poll('newAgent')).result).toBeNull();
+		});
+
+		test('new agent: one listed late with a creation time a little before the newest (within the 60 s overlap) is emitted', async () => {
+			await poll('newAgent');
+			const top = Date.parse(newest().CreationDate);
+			const [a] = sim.addAgents([{ CreationDate: new Date(top + 10_000).toISOString().replace('.000', '') }]);
+			expect((await poll('newAgent')).items.map((x) => x.AgentId)).toEqual([a.AgentId]);
+			// committed after the poll above, stamped 5 s before the agent it emitted
+			const [late] = sim.addAgents([{ CreationDate: new Date(top + 5_000).toISOString().replace('.000', '') }]);
+			expect((await poll('newAgent')).items.map((x) => x.AgentId)).toEqual([late.AgentId]);
+			expect((await poll('newAgent')).result).toBeNull();
+		});
+
+		test('new agent: a cursor stored by the previous version ({ts, ids: ["*"]}) is migrated, not reset', async () => {
+			const ts = Date.parse(newest().CreationDate);
+			engine.staticData['node:Trigger'] = { 'newAgent:CreationDate:': { ts, ids: ['*'] } };
+			const [later] = sim.addAgents([{ CreationDate: new Date(ts + 1000).toISOString().replace('.000', '') }]);
+			const r = await poll('newAgent');
+			expect(r.items.map((a) => a.AgentId)).toEqual([later.AgentId]);
+			const stored = engine.staticData['node:Trigger']['newAgent:CreationDate:'];
+			expect(stored.v).toBe(2);
+			expect(stored.ts).toBe(ts + 1000);
+			expect(stored.keys).toContain(`${later.AgentId}@${ts + 1000}`);
+		});
+
+		test('new agent: 250 new agents and deletes between the pages of one poll: each new agent emitted exactly once', async () => {
+			await poll('newAgent');
+			const base = Date.parse(newest().CreationDate);
+			const added = sim.addAgents(Array.from({ length: 250 }, (_, i) => ({ CreationDate: new Date(base + (i + 1) * 1000).toISOString().replace('.000', '') })));
+			let n = 0;
+			sim.onRequest = (ctx) => {
+				// the newest agents (already read) are deleted while the older pages are read
+				if (ctx.path === AGENTS && ++n === 2) {
+					const gone = new Set(added.slice(-20).map((a) => a.AgentId));
+					sim.state.agents = sim.state.agents.filter((a) => !gone.has(a.AgentId));
+				}
+			};
+			const r = await poll('newAgent');
+			const ids = r.items.map((a) => a.AgentId);
+			expect(new Set(ids).size).toBe(ids.length);
+			// every new agent that still exists, oldest first; the deleted ones only if read before they went
+			const kept = added.filter((a) => sim.state.agents.includes(a)).map((a) => a.AgentId);
+			expect(ids.filter((id) => kept.includes(id))).toEqual(kept);
+			sim.onRequest = undefined;
+			expect((await poll('newAgent')).result).toBeNull();
+		});
+
+		test('new agent on a VSA that ignores $orderby: every page is read, new and same-second agents still emitted once', async () => {
+			sim.ignoreOrderBy = true;
+			await poll('newAgent');
+			const baseline = sim.requests.filter((r) => r.path === AGENTS).length;
+			expect(baseline).toBe(3); // 250 agents: every page
+			const [twin] = sim.addAgents([{ CreationDate: newest().CreationDate }]);
+			const [later] = sim.addAgents([{ CreationDate: '2031-01-01T00:00:00Z' }]);
+			expect((await poll('newAgent')).items.map((a) => a.AgentId)).toEqual([twin.AgentId, later.AgentId]);
+			expect((await poll('newAgent')).result).toBeNull();
+		});
+
+		test('new alarm: alarms closed between the pages of a poll do not come back as new on the next poll', async () => {
+			await sim.stop();
+			sim = createVsaSim({ agents: 20, alarms: 350 });
+			await sim.start();
+			engine = new Engine({ [CRED]: vsaCredential(sim) });
+			expect((await poll('newAlarm')).result).toBeNull();
+			let n = 0;
+			let raised = [];
+			sim.onRequest = (ctx) => {
+				if (ctx.path === '/api/v1.0/assetmgmt/alarms/true' && ++n === 2) {
+					// the 10 oldest alarms are closed, 2 new ones raised, while the poll reads its pages
+					for (const a of sim.state.alarms.slice(0, 10)) a.AlarmState = 'Closed';
+					raised = [sim.addAlarm(), sim.addAlarm()];
+				}
+			};
+			const second = await poll('newAlarm');
+			sim.onRequest = undefined;
+			const third = await poll('newAlarm');
+			const emitted = [...second.items, ...third.items].map((a) => a.AlarmId);
+			expect(emitted.sort()).toEqual(raised.map((a) => a.AlarmId).sort());
+			expect((await poll('newAlarm')).result).toBeNull();
+		});
+
+		test('went offline: agents coming online between the pages of a poll cause no false "went offline" on the next poll', async () => {
+			await sim.stop();
+			sim = createVsaSim({ agents: 1200 });
+			await sim.start();
+			engine = new Engine({ [CRED]: vsaCredential(sim) });
+			expect((await poll('agentOffline')).result).toBeNull();
+			let n = 0;
+			sim.onRequest = (ctx) => {
+				// 10 not-online agents among the first listed (by AgentId) come online while page 2 is read
+				if (ctx.path === AGENTS && ++n === 2) {
+					const first = sim.state.agents.filter((a) => a.Online === 0 || a.Online >= 198).sort((a, b) => byNumber(a.AgentId, b.AgentId));
+					for (const a of first.slice(0, 10)) a.Online = 1;
+				}
+			};
+			expect((await poll('agentOffline')).result).toBeNull();
+			sim.onRequest = undefined;
+			expect((await poll('agentOffline')).result).toBeNull();
 		});
 	});
 });

@@ -1,7 +1,6 @@
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import type { TimeCursor } from '../shared/poll';
 import { advanceCursor, baselineCursor, cursorSince, readCursor } from '../shared/poll';
 import { getQueuesOrAll } from './methods/loadOptions';
 import { pollComments, sampleComment } from './commentTrigger';
@@ -47,7 +46,6 @@ export function baseAtAll(shaping: string, entity: string[]): string {
 }
 
 /** The key the shared cursor gives a record (nodes/shared/poll.ts): `${id}@${time}`. */
-const cursorKeyOf = (row: IDataObject, time: number) => `${recordId(row) ?? JSON.stringify(row)}@${time}`;
 
 export class KaceSmaTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -247,24 +245,16 @@ export class KaceSmaTrigger implements INodeType {
 			const [top] = await readTimed(newest);
 			const present = top ? await readTimed(since(timeOf(top)! - overlapMs, true)) : [];
 			staticData[cursorKey] = baselineCursor(present, timeOf, recordId, overlapMs, 0) as unknown as IDataObject;
-			staticData[`${cursorKey}#overlap`] = overlapMs;
 			return null;
 		}
 
 		const rows = await readTimed(since(cursorSince(cursor, overlapMs), false));
-		// the overlap was raised since the last poll: what lies before the old window was handled back then
-		const previousOverlap = (stored as { v?: unknown }).v === 2 ? Number(staticData[`${cursorKey}#overlap`] ?? overlapMs) : 0;
-		const known: TimeCursor = { ...cursor, keys: [...cursor.keys] };
-		if (overlapMs > previousOverlap) {
-			for (const row of rows) {
-				const time = timeOf(row)!;
-				if (time < cursor.ts - previousOverlap) known.keys.push(cursorKeyOf(row, time));
-			}
-		}
-		const { fresh, cursor: next } = advanceCursor(known, rows, timeOf, recordId, overlapMs);
-		if (fresh.length || (stored as { v?: unknown }).v !== 2 || previousOverlap !== overlapMs) {
+		// the cursor's floor keeps a raised overlap (or a migrated cursor) from emitting what earlier polls handled
+		const { fresh, cursor: next } = advanceCursor(cursor, rows, timeOf, recordId, overlapMs);
+		// an idle poll leaves the stored cursor as it is (no static-data write), unless it is of an earlier version or
+		// its keys do not cover the window of the current overlap (the overlap was changed)
+		if (fresh.length || (stored as { v?: unknown }).v !== 2 || next.floor !== cursor.floor) {
 			staticData[cursorKey] = next as unknown as IDataObject;
-			staticData[`${cursorKey}#overlap`] = overlapMs;
 		}
 		return fresh.length ? [this.helpers.returnJsonArray(fresh)] : null;
 	}

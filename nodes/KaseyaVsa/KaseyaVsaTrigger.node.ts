@@ -1,11 +1,10 @@
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { SeenKeys } from '../shared/poll';
+import { SeenKeys, advanceCursor, baselineCursor, cursorSince, readCursor } from '../shared/poll';
 import { parseVsaTime } from './actions/agentProcedure/run';
-import { idLiteral } from './transport/odata';
-import type { ListResult } from './transport/request';
-import { PAGE_SIZE, vsaList } from './transport/request';
+import { PAGE_SIZE, vsaList } from './transport/list';
+import { compareIds, idLiteral } from './transport/odata';
 
 /** Online codes (kaseya-vsa.md §5.3): 0 offline; 1, 2, 11, 12 online; 198 suspended; 199 never checked in. */
 const ONLINE_CODES = new Set([1, 2, 11, 12]);
@@ -19,12 +18,12 @@ const MAX_ID_FILTER = 1500;
 
 type Event = 'newAgent' | 'agentOffline' | 'agentOnline' | 'newAlarm';
 
-interface AgentCursor {
-	/** newest creation time emitted (ms) */
-	ts: number;
-	/** AgentIds already emitted at exactly that time; ['*'] = all agents at it (baseline) */
-	ids: string[];
-}
+/**
+ * New Agent: every poll re-reads the agents created up to this long before the newest one it knows, so an agent
+ * whose creation time is a little older than one already seen (two creations committed out of order, times to
+ * the second) is still emitted. The cursor keeps the ids of those agents (shared/poll.ts).
+ */
+const NEW_AGENT_OVERLAP_MS = 60_000;
 
 /** Largest alarm list one poll keeps in memory (static data); beyond it the oldest keys are forgotten first. */
 const MIN_SEEN = 5000;
@@ -63,13 +62,6 @@ function alarmTime(row: IDataObject): number | undefined {
 	return undefined;
 }
 
-/** Numeric comparison of two decimal id strings of any length. */
-function compareIds(a: string, b: string): number {
-	const x = a.replace(/^0+/, '');
-	const y = b.replace(/^0+/, '');
-	if (x.length !== y.length) return x.length - y.length;
-	return x < y ? -1 : x > y ? 1 : 0;
-}
 
 export class KaseyaVsaTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -150,71 +142,52 @@ export class KaseyaVsaTrigger implements INodeType {
 				throw new NodeOperationError(this.getNode(), `Timestamp Field "${field}" is not a valid field name`);
 			}
 			const orderby = `${field} desc`;
-			const newest = async () =>
-				(
-					await vsaList.call(this, '/assetmgmt/agents', {
-						filter,
-						orderby,
-						returnAll: false,
-						limit: 1,
-						operation: 'read the newest agent',
-					})
-				).rows[0];
+			const timeOf = (row: IDataObject) => parseVsaTime(row[field]);
+			const idOf = (row: IDataObject) => (row.AgentId === undefined || row.AgentId === null ? undefined : String(row.AgentId));
 			if (manual) {
-				const sample = await newest();
-				return sample ? [this.helpers.returnJsonArray([sample])] : null;
-			}
-			const key = `newAgent:${field}:${filter ?? ''}`;
-			const cursor = staticData[key] as AgentCursor | undefined;
-			if (!cursor) {
-				const row = await newest();
-				staticData[key] = { ts: (row && parseVsaTime(row[field])) ?? 0, ids: ['*'] } as AgentCursor;
-				return null;
-			}
-			// newest first, page by page, until a page reaches agents older than the cursor
-			const candidates: IDataObject[] = [];
-			let skip: number | undefined = 0;
-			while (skip !== undefined) {
-				const page: ListResult = await vsaList.call(this, '/assetmgmt/agents', {
+				const { rows } = await vsaList.call(this, '/assetmgmt/agents', {
 					filter,
 					orderby,
 					returnAll: false,
-					limit: 100,
-					skip,
-					operation: 'poll for new agents',
+					limit: 1,
+					idField: 'AgentId',
+					operation: 'read the newest agent',
 				});
-				let sorted = true;
-				let reachedOlder = false;
-				let previous = Number.POSITIVE_INFINITY;
-				for (const row of page.rows) {
-					const t = parseVsaTime(row[field]);
-					if (t === undefined) continue;
-					if (t > previous) sorted = false;
-					previous = t;
-					if (t >= cursor.ts) candidates.push(row);
-					else reachedOlder = true;
-				}
-				// a server that ignores $orderby gets a full scan instead of an early stop
-				skip = reachedOlder && sorted ? undefined : page.nextSkip;
+				return rows.length ? [this.helpers.returnJsonArray(rows)] : null;
 			}
-			const atCursor = new Set(cursor.ids);
-			const seen = new Set<string>();
-			const fresh = candidates.filter((row) => {
-				const id = String(row.AgentId ?? '');
-				if (seen.has(id)) return false;
-				seen.add(id);
-				const t = parseVsaTime(row[field])!;
-				return t > cursor.ts || (!atCursor.has('*') && !atCursor.has(id));
-			});
-			if (!fresh.length) return null;
-			fresh.sort((a, b) => parseVsaTime(a[field])! - parseVsaTime(b[field])!);
-			const maxTs = parseVsaTime(fresh[fresh.length - 1][field])!;
-			const idsAtMax = fresh.filter((r) => parseVsaTime(r[field]) === maxTs).map((r) => String(r.AgentId ?? ''));
-			staticData[key] = {
-				ts: maxTs,
-				ids: maxTs === cursor.ts ? [...new Set([...cursor.ids, ...idsAtMax])] : idsAtMax,
-			} as AgentCursor;
-			return [this.helpers.returnJsonArray(fresh)];
+			/** newest first, down to `since` (undefined: the newest agent's time minus the overlap) */
+			const readSince = async (since: number | undefined, operation: string) => {
+				const { rows } = await vsaList.call(this, '/assetmgmt/agents', {
+					filter,
+					orderby,
+					returnAll: true,
+					idField: 'AgentId',
+					newestFirst: { timeOf, since, window: NEW_AGENT_OVERLAP_MS },
+					operation,
+				});
+				const timed = rows.filter((row) => timeOf(row) !== undefined);
+				if (rows.length && !timed.length) {
+					throw new NodeOperationError(
+						this.getNode(),
+						`The agents have no readable time in the Timestamp Field "${field}"`,
+						{ description: 'Set the Timestamp Field option to an agent field holding a date and time on your VSA, e.g. FirstCheckIn.' },
+					);
+				}
+				return timed;
+			};
+			const key = `newAgent:${field}:${filter ?? ''}`;
+			const cursor = readCursor(staticData[key], parseVsaTime);
+			if (!cursor) {
+				// every agent created in the newest second (and the overlap before it), not just the newest one: an
+				// agent created later in that same second is then told apart from them
+				const rows = await readSince(undefined, 'read the newest agents');
+				staticData[key] = baselineCursor(rows, timeOf, idOf, NEW_AGENT_OVERLAP_MS) as unknown as IDataObject;
+				return null;
+			}
+			const rows = await readSince(cursorSince(cursor, NEW_AGENT_OVERLAP_MS), 'poll for new agents');
+			const next = advanceCursor(cursor, rows, timeOf, idOf, NEW_AGENT_OVERLAP_MS);
+			staticData[key] = next.cursor as unknown as IDataObject;
+			return next.fresh.length ? [this.helpers.returnJsonArray(next.fresh)] : null;
 		}
 
 		if (event === 'agentOffline' || event === 'agentOnline') {

@@ -166,7 +166,12 @@ export async function readAnchoredList<R>(o: AnchoredListOptions<R>): Promise<An
 				if (plan[i].offset !== position - 1) break;
 				const r = follow(pages[i].rows, plan[i].limit);
 				if (r === 'lost') return { outcome: 'lost-anchor', anchor };
-				if (r === 'end') return { outcome: 'complete' };
+				if (r === 'end') {
+					// a short page ends the list, unless a page read at the same time found rows after it (a short
+					// answer of the appliance, or rows added meanwhile): then read on from here to be sure
+					if (!pages.slice(i + 1).some((p) => p.rows.length > 0)) return { outcome: 'complete' };
+					break;
+				}
 			}
 		}
 		// one page at a time: no total, a shifted plan, or a list that grew past the total

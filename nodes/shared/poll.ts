@@ -42,15 +42,16 @@ export class SeenKeys {
  *    the baseline. Appliances stamp records to the second, so several records share the newest second and more can
  *    arrive in it after a poll: they are told apart by these keys, not skipped. A change event uses the same key,
  *    so a record modified again later (new time) is emitted again;
- *  - `all`: a cursor stored by an earlier version (`{ts, ids: ['*']}`): every record at exactly `ts` counts as
- *    seen, as it did then, until the cursor moves past that second.
+ *  - `floor`: every record with a time before it was handled by an earlier poll (or the baseline): the start of the
+ *    window the cursor's keys cover when it was written. A later poll that reads further back (a larger overlap, a
+ *    cursor of an earlier version migrated with its ids at `ts` only) emits nothing from before it.
  * The next poll reads every record with a time at or after {@link cursorSince}.
  */
 export interface TimeCursor {
 	v: 2;
 	ts: number;
 	keys: string[];
-	all?: boolean;
+	floor?: number;
 }
 
 type TimeOf<R> = (row: R) => number | undefined;
@@ -59,15 +60,17 @@ type IdOf<R> = (row: R) => string | undefined;
 /** A cursor from static data, migrating the `{ts, ids}` shape of earlier versions; undefined = no usable cursor. */
 export function readCursor(stored: unknown, parseTime: (value: unknown) => number | undefined): TimeCursor | undefined {
 	if (!stored || typeof stored !== 'object') return undefined;
-	const c = stored as { v?: unknown; ts?: unknown; keys?: unknown; ids?: unknown; all?: unknown };
+	const c = stored as { v?: unknown; ts?: unknown; keys?: unknown; ids?: unknown; floor?: unknown };
 	if (c.v === 2 && typeof c.ts === 'number' && Number.isFinite(c.ts) && Array.isArray(c.keys)) {
-		return { v: 2, ts: c.ts, keys: c.keys.map(String), ...(c.all === true ? { all: true } : {}) };
+		return { v: 2, ts: c.ts, keys: c.keys.map(String), ...(typeof c.floor === 'number' && Number.isFinite(c.floor) ? { floor: c.floor } : {}) };
 	}
-	// v1: {ts: 'YYYY-MM-DD HH:MM:SS' | ms, ids: string[]} — ids at exactly ts, ['*'] = all of them
+	// v1: {ts: 'YYYY-MM-DD HH:MM:SS' | ms, ids: string[]} — every record before ts handled, the ids at exactly ts
+	// emitted, ['*'] = all records at ts present at the baseline
 	const ts = typeof c.ts === 'number' ? c.ts : parseTime(c.ts);
 	if (ts === undefined || !Number.isFinite(ts) || !Array.isArray(c.ids)) return undefined;
 	const ids = c.ids.map(String);
-	return { v: 2, ts, keys: ids.filter((id) => id !== '*').map((id) => `${id}@${ts}`), ...(ids.includes('*') ? { all: true } : {}) };
+	if (ids.includes('*')) return { v: 2, ts, keys: [], floor: ts + 1 };
+	return { v: 2, ts, keys: ids.map((id) => `${id}@${ts}`), floor: ts };
 }
 
 /** The earliest record time the next poll must read (inclusive). */
@@ -95,10 +98,10 @@ function keyOf<R>(row: R, time: number, idOf: IdOf<R>): string {
 export function baselineCursor<R>(rows: R[], timeOf: TimeOf<R>, idOf: IdOf<R>, overlapMs: number, emptyTs = 0): TimeCursor {
 	let ts = Number.NEGATIVE_INFINITY;
 	for (const row of rows) ts = Math.max(ts, timeOrThrow(row, timeOf));
-	if (ts === Number.NEGATIVE_INFINITY) return { v: 2, ts: emptyTs, keys: [] };
+	if (ts === Number.NEGATIVE_INFINITY) return { v: 2, ts: emptyTs, keys: [], floor: emptyTs - Math.max(0, overlapMs) };
 	const since = ts - Math.max(0, overlapMs);
 	const keys = rows.filter((r) => timeOf(r)! >= since).map((r) => keyOf(r, timeOf(r)!, idOf));
-	return { v: 2, ts, keys: [...new Set(keys)] };
+	return { v: 2, ts, keys: [...new Set(keys)], floor: since };
 }
 
 /**
@@ -114,12 +117,9 @@ export function advanceCursor<R>(
 	overlapMs: number,
 ): { fresh: R[]; cursor: TimeCursor } {
 	const known = new Set(cursor.keys);
+	const floor = Math.max(cursorSince(cursor, overlapMs), cursor.floor ?? Number.NEGATIVE_INFINITY);
 	const timed = rows.map((row) => ({ row, time: timeOrThrow(row, timeOf) }));
-	const fresh = timed.filter(({ row, time }) => {
-		if (time < cursorSince(cursor, overlapMs)) return false;
-		if (cursor.all && time === cursor.ts) return false;
-		return !known.has(keyOf(row, time, idOf));
-	});
+	const fresh = timed.filter(({ row, time }) => time >= floor && !known.has(keyOf(row, time, idOf)));
 	fresh.sort((a, b) => a.time - b.time);
 	const ts = timed.reduce((max, { time }) => Math.max(max, time), cursor.ts);
 	const since = ts - Math.max(0, overlapMs);
@@ -127,7 +127,7 @@ export function advanceCursor<R>(
 	// keys of the old cursor still inside the window are kept (a record the poll did not list again stays known)
 	const keys = new Set(cursor.keys.filter((k) => Number(k.slice(k.lastIndexOf('@') + 1)) >= since));
 	for (const { row, time } of timed) if (time >= since) keys.add(keyOf(row, time, idOf));
-	const next: TimeCursor = { v: 2, ts, keys: [...keys] };
-	if (cursor.all && ts === cursor.ts) next.all = true;
+	// the keys now cover every record from `since` on: that is the new floor
+	const next: TimeCursor = { v: 2, ts, keys: [...keys], floor: since };
 	return { fresh: fresh.map((f) => f.row), cursor: next };
 }

@@ -18,10 +18,15 @@
  *   endswith(F, 'x'), 'text' literals with '' escapes, integers, decimals with the M suffix. Decimal (id) fields
  *   REQUIRE the M suffix and Int32 fields refuse it (HTTP 400 "incompatible types"), unknown fields and other
  *   syntax give HTTP 400. String comparisons are case-insensitive (SQL Server collation).
- * - A query string longer than 2,048 characters gets IIS's HTML "404.15 Query string too long" (request filtering default).
+ * - IIS request filtering (defaults): a query string longer than 2,048 characters gets HTTP 404 with IIS's detailed
+ *   "HTTP Error 404.15 - Not Found" page (404.14 for a path over 4,096); with `iisErrors: 'custom'` the generic
+ *   remote-client 404 page that does not name the substatus.
+ * - `int32Fields`: id fields typed Edm.Int32 (the M suffix is refused); `sim.ignoreOrderBy = true`: $orderby is
+ *   checked but the rows come in insertion order (both UNVERIFIED readings of the real VSA).
  * - Ids: AgentId 15 digits, OrgId / MachineGroupId / UserId / AgentProcedureId 26 digits, AlarmId 18 digits; all
  *   written into the JSON text as bare number literals (as the real server does), so JSON.parse would corrupt them.
  * - Roles: 'admin' (default), 'limited' (403 4030001 "Access denied" on /system/* and /assetmgmt/audit/*),
+ *   'noAgents' (403 4030001 on /assetmgmt/agents: a Role or Scope without agents),
  *   'noExecute' (runnow/schedule answer 404 like a missing execute right, §6.14).
  * - Agent procedures: runnow (no body, 204) and schedule (body with ScriptPrompts, 204) put an entry in
  *   scheduledprocs; it completes asynchronously `durationMs` later (sim.clock, which also follows real time) when
@@ -220,6 +225,12 @@ function compareValues(a, b, type) {
 		const y = BigInt(String(b).split('.')[0]);
 		return x < y ? -1 : x > y ? 1 : 0;
 	}
+	// an Int32-typed id column may still hold long digit strings (`int32Fields`): compare them exactly
+	if (type === 'int' && /^-?\d+$/.test(String(a)) && /^-?\d+$/.test(String(b))) {
+		const x = BigInt(String(a));
+		const y = BigInt(String(b));
+		return x < y ? -1 : x > y ? 1 : 0;
+	}
 	if (type === 'int' || type === 'double') return Number(a) - Number(b);
 	if (type === 'bool') return (a ? 1 : 0) - (b ? 1 : 0);
 	const x = String(a).toLowerCase();
@@ -248,7 +259,24 @@ function evaluate(node, row, types) {
 	}
 }
 
-function applyOData(rows, query, types, entity) {
+/**
+ * A value's sort key, ordered like compareValues: whole numbers (ids of up to 40 digits) as zero-padded strings,
+ * other numbers as numbers, text case-insensitive; null and missing first.
+ */
+function sortKey(v, type) {
+	if (v === null || v === undefined) return type === 'double' || type === 'bool' ? Number.NEGATIVE_INFINITY : '';
+	if (type === 'decimal' || type === 'int') {
+		const t = String(v).split('.')[0];
+		if (/^\d{1,40}$/.test(t)) return `#${t.padStart(40, '0')}`;
+		if (type === 'int') return `#${String(Math.trunc(Number(v))).padStart(40, '0')}`;
+	}
+	if (type === 'double') return Number(v);
+	if (type === 'bool') return v ? 1 : 0;
+	return `#${String(v).toLowerCase()}`;
+}
+
+/** `options.ignoreOrderBy`: the server checks $orderby but answers in its own (insertion) order (UNVERIFIED reading). */
+function applyOData(rows, query, types, entity, { ignoreOrderBy = false, sortCache } = {}) {
 	let list = rows;
 	const filter = query.get('$filter');
 	if (filter !== null && filter !== '') {
@@ -264,13 +292,31 @@ function applyOData(rows, query, types, entity) {
 			if (!types[m[1]]) throw new ODataError(`Could not find a property named '${m[1]}' on type 'Kaseya.${entity}'.`);
 			return { field: m[1], desc: (m[2] || '').toLowerCase() === 'desc' };
 		});
-		list = [...list].sort((x, y) => {
-			for (const k of keys) {
-				const c = compareValues(x[k.field], y[k.field], types[k.field]);
-				if (c) return k.desc ? -c : c;
+		// one sort key per row and field, compared cheaply (a SQL Server sorts by an index; thousands of BigInt
+		// comparisons per request would make the simulator, not the client, the slow part of a benchmark)
+		if (!ignoreOrderBy) {
+			// the same rows with the same sort values as the previous request (the pages of one read): the same order
+			const id = `${entity}|${filter ?? ''}|${orderby}`;
+			const cached = sortCache?.get(id);
+			const same = cached && cached.rows.length === list.length &&
+				list.every((r, i) => r === cached.rows[i] && keys.every((k, j) => r[k.field] === cached.values[j][i]));
+			if (same) list = cached.sorted;
+			else {
+				// whole numbers that all fit a double exactly (15-digit AgentIds) compare fastest as numbers
+				const numeric = keys.map((k) => ['decimal', 'int'].includes(types[k.field]) && list.every((r) => r[k.field] === null || r[k.field] === undefined || /^\d{1,15}$/.test(String(r[k.field]))));
+				const keyed = list.map((row) => ({ row, k: keys.map((k, i) => (numeric[i] ? Number(row[k.field] ?? -1) : sortKey(row[k.field], types[k.field]))) }));
+				const sorted = keyed.sort((x, y) => {
+					for (let i = 0; i < keys.length; i++) {
+						const a = x.k[i];
+						const b = y.k[i];
+						if (a !== b) return (a < b ? -1 : 1) * (keys[i].desc ? -1 : 1);
+					}
+					return 0;
+				}).map((e) => e.row);
+				sortCache?.set(id, { rows: [...list], values: keys.map((k) => list.map((r) => r[k.field])), sorted });
+				list = sorted;
 			}
-			return 0;
-		});
+		}
 	}
 	const total = list.length;
 	const skipRaw = query.get('$skip');
@@ -306,6 +352,95 @@ const ALARM_TYPES = {
 const APP_TYPES = { ApplicationName: 'string', Description: 'string', Version: 'string', Manufacturer: 'string', ProductName: 'string' };
 
 const ONLINE_CYCLE = [1, 0, 2, 11, 12, 0, 1, 199];
+
+/** IIS 10's detailed error page for a request-filtering refusal (404.14 URL too long, 404.15 query string too long). */
+function iisDetailedPage(sub, [summary, limit, cause], url) {
+	return `<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml">
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1"/>
+<title>IIS 10.0 Detailed Error - 404.${sub} - Not Found</title>
+<style type="text/css">
+<!--
+body{margin:0;font-size:.7em;font-family:Verdana,Arial,Helvetica,sans-serif;}
+fieldset{padding:0 15px 10px 15px;word-break:break-all;}
+h1{font-size:2.4em;margin:0;color:#FFF;}
+h3{font-size:1.4em;margin:10px 0 0 0;color:#CC0000;}
+h4{font-size:1.2em;margin:10px 0 5px 0;}
+-->
+</style>
+</head>
+<body>
+<div id="content">
+<div class="content-container">
+  <h3>HTTP Error 404.${sub} - Not Found</h3>
+  <h4>The request filtering module is configured to deny a request where ${summary}.</h4>
+</div>
+<div class="content-container">
+ <fieldset><h4>Most likely causes:</h4>
+  <div id="details-left">
+   <ul> 	<li>${cause}</li> </ul>
+  </div>
+ </fieldset>
+</div>
+<div class="content-container">
+ <fieldset><h4>Things you can try:</h4>
+  <div id="details-left">
+   <ul> 	<li>Verify the configuration/system.webServer/security/requestFiltering/requestLimits@${limit} setting in the applicationhost.config or web.config file.</li> </ul>
+  </div>
+ </fieldset>
+</div>
+<div class="content-container">
+ <fieldset><h4>Detailed Error Information:</h4>
+  <div id="details-left">
+   <table border="0" cellpadding="0" cellspacing="0">
+    <tr class="alt"><th>Module</th><td>&nbsp;&nbsp;&nbsp;RequestFilteringModule</td></tr>
+    <tr><th>Notification</th><td>&nbsp;&nbsp;&nbsp;BeginRequest</td></tr>
+    <tr class="alt"><th>Handler</th><td>&nbsp;&nbsp;&nbsp;ExtensionlessUrlHandler-Integrated-4.0</td></tr>
+    <tr><th>Error Code</th><td>&nbsp;&nbsp;&nbsp;0x00000000</td></tr>
+   </table>
+  </div>
+  <div id="details-right">
+   <table border="0" cellpadding="0" cellspacing="0">
+    <tr class="alt"><th>Requested URL</th><td>&nbsp;&nbsp;&nbsp;${url}</td></tr>
+    <tr><th>Physical Path</th><td>&nbsp;&nbsp;&nbsp;C:\\Kaseya\\WebPages\\api</td></tr>
+    <tr class="alt"><th>Logon Method</th><td>&nbsp;&nbsp;&nbsp;Not yet determined</td></tr>
+    <tr><th>Logon User</th><td>&nbsp;&nbsp;&nbsp;Not yet determined</td></tr>
+   </table>
+   <div class="clear"></div>
+  </div>
+ </fieldset>
+</div>
+<div class="content-container">
+ <fieldset><h4>More Information:</h4>
+  This is a security feature. Do not change this feature unless the scope of the change is fully understood. You can configure the IIS server to reject requests whose ${sub === 15 ? 'query string' : 'URL'} is greater than a specified value. If the request's ${sub === 15 ? 'query string' : 'URL'} is greater than the value, this error is returned. If the ${sub === 15 ? 'query string' : 'URL'} length needs to be increased, modify the configuration/system.webServer/security/requestFiltering/requestLimits@${limit} setting.
+  <p><a href="https://go.microsoft.com/fwlink/?LinkID=62293&amp;IIS70Error=404,${sub},0x00000000,17763">View more information &raquo;</a></p>
+ </fieldset>
+</div>
+</div>
+</body>
+</html>
+`;
+}
+
+/** IIS's custom (remote client) 404 page: no substatus, whatever the cause. */
+const IIS_CUSTOM_404 = `<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml">
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1"/>
+<title>404 - File or directory not found.</title>
+</head>
+<body>
+<div id="header"><h1>Server Error</h1></div>
+<div id="content">
+ <div class="content-container"><fieldset>
+  <h2>404 - File or directory not found.</h2>
+  <h3>The resource you are looking for might have been removed, had its name changed, or is temporarily unavailable.</h3>
+ </fieldset></div>
+</div>
+</body>
+</html>
+`;
 
 function createVsaSim(options = {}) {
 	const rnd = seeded(options.seed ?? 4242);
@@ -447,13 +582,20 @@ function createVsaSim(options = {}) {
 
 	function list(ctx, rows, types, entity) {
 		try {
-			const { page, total } = applyOData(rows, ctx.query, types, entity);
+			const { page, total } = applyOData(rows, ctx.query, typesOf(types), entity, { ignoreOrderBy: sim.ignoreOrderBy === true, sortCache });
 			// `sim.reportTotalRecords = false`: a route that does not report TotalRecords (the client must stop on a short page)
 			return reply(ctx, 200, envelope(page.map(publicView), sim.reportTotalRecords === false ? {} : { TotalRecords: total }));
 		} catch (e) {
 			if (e instanceof ODataError) return fail(ctx, 400, 400, e.message);
 			throw e;
 		}
+	}
+	const sortCache = new Map();
+	/** `options.int32Fields`: id fields this VSA types Edm.Int32 in $filter/$orderby (kaseya-vsa.md §4: "OrgId … Edm.Int32 on some entities") */
+	const int32Fields = new Set(options.int32Fields ?? []);
+	function typesOf(types) {
+		if (!int32Fields.size) return types;
+		return Object.fromEntries(Object.entries(types).map(([k, v]) => [k, int32Fields.has(k) ? 'int' : v]));
 	}
 	function publicView(row) {
 		const out = {};
@@ -510,6 +652,24 @@ function createVsaSim(options = {}) {
 			state.apps.set(agent.AgentId, apps);
 		}
 		return state.apps.get(agent.AgentId);
+	}
+
+	/**
+	 * IIS's answer when request filtering refuses a request: HTTP 404 (the substatus is only in IIS's log and in
+	 * the detailed error page). `options.iisErrors`: 'detailed' (default: the page IIS shows with detailed errors
+	 * on, as the issue's check saw it) or 'custom' (IIS's default for remote clients, errorMode DetailedLocalOnly:
+	 * the generic 404 page, without the substatus).
+	 */
+	function iisRequestFiltering(ctx, sub) {
+		const html = { 'Content-Type': 'text/html', Server: 'Microsoft-IIS/10.0' };
+		if (options.iisErrors === 'custom') {
+			return ctx.send(404, IIS_CUSTOM_404, html);
+		}
+		const what = sub === 15
+			? ['the query string is too long', 'maxQueryString', 'Request filtering is configured on the Web server to deny the request because the query string is too long.']
+			: ['the request URL is too long', 'maxUrl', 'Request filtering is configured on the Web server to deny the request because the URL is too long.'];
+		const url = `${sim.url}${ctx.path}${ctx.rawQuery ? `?${ctx.rawQuery}` : ''}`.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+		return ctx.send(404, iisDetailedPage(sub, what, url), html);
 	}
 
 	// ---------------------------------------------------------------------------------------------------
@@ -602,10 +762,9 @@ function createVsaSim(options = {}) {
 		const path = ctx.path.replace(/\/+$/, '');
 		const lower = path.toLowerCase();
 		if (!lower.startsWith('/api/v1.0/')) return ctx.send(404, '<html><body><h1>Whoops.</h1></body></html>', { 'Content-Type': 'text/html' });
-		// IIS request filtering (default maxQueryString 2048): a longer query string never reaches the API
-		if (ctx.rawQuery.length > 2048) {
-			return ctx.send(404, '<html><body><h1>HTTP Error 404.15 - Not Found</h1><p>The request filtering module is configured to deny a request where the query string is too long.</p></body></html>', { 'Content-Type': 'text/html' });
-		}
+		// IIS request filtering (defaults maxUrl 4096, maxQueryString 2048): a longer URL never reaches the API
+		if (ctx.path.length > 4096) return iisRequestFiltering(ctx, 14);
+		if (ctx.rawQuery.length > 2048) return iisRequestFiltering(ctx, 15);
 		const route = path.slice('/api/v1.0'.length);
 		const r = route.toLowerCase();
 		const seg = route.split('/').filter(Boolean);
@@ -655,6 +814,8 @@ function createVsaSim(options = {}) {
 
 		// ---- agents / audit / alarms
 		if (lseg[0] === 'assetmgmt') {
+			// a user whose Role/Scope grants no agents (e.g. an empty scope): the agent list is denied
+			if (role === 'noAgents' && lseg[1] === 'agents') return accessDenied(ctx);
 			if (lseg[1] === 'agents') {
 				if (seg.length === 2 && get) return list(ctx, state.agents, AGENT_TYPES, 'Agent');
 				const agent = state.agents.find((a) => a.AgentId === seg[2]);
@@ -765,6 +926,8 @@ function createVsaSim(options = {}) {
 		// sim.onRequest (test/sim/common.js): a hook that may answer itself with sim.reply / sim.envelope
 		/** false: list answers carry no TotalRecords */
 		reportTotalRecords: true,
+		/** true: $orderby is checked but ignored, rows come in the server's own (insertion) order */
+		ignoreOrderBy: false,
 		reply,
 		envelope,
 		/** adds agents (count or array of overrides); returns them */
@@ -819,4 +982,7 @@ function vsaCredential(sim, overrides = {}) {
 /** A resource locator value "By ID". */
 const byId = (value) => ({ __rl: true, mode: 'id', value: String(value) });
 
-module.exports = { createVsaSim, vsaCredential, byId, vsaJson, parseFilter, ODataError };
+/** Numeric order of decimal id strings (the node's default order of a list: by its id). */
+const byNumber = (a, b) => compareValues(a, b, 'decimal');
+
+module.exports = { createVsaSim, vsaCredential, byId, byNumber, vsaJson, parseFilter, ODataError };

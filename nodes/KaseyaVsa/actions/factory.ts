@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { OperationModule } from '../../shared/execute';
-import { resultObject, vsaList, vsaRequest } from '../transport/request';
+import { vsaList } from '../transport/list';
+import { resultObject, vsaRequest } from '../transport/request';
 import type { Entity } from './common';
 import { listFields, listQuery, locator, locatorId } from './common';
 

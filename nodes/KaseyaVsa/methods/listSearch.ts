@@ -1,7 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { textLiteral } from '../transport/odata';
-import { vsaList } from '../transport/request';
+import { vsaSearchPage } from '../transport/list';
 
 interface SearchSpec {
 	path: string;
@@ -16,11 +16,9 @@ interface SearchSpec {
 async function search(this: ILoadOptionsFunctions, spec: SearchSpec, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
 	const text = (filter ?? '').trim();
 	const skip = paginationToken && /^\d+$/.test(paginationToken) ? Number(paginationToken) : 0;
-	const result = await vsaList.call(this, spec.path, {
+	const result = await vsaSearchPage.call(this, spec.path, {
 		filter: text ? `substringof(${textLiteral(text)}, ${spec.nameField})` : undefined,
 		orderby: spec.sortByName === false ? undefined : spec.nameField,
-		returnAll: false,
-		limit: 100,
 		skip,
 		operation: `search ${spec.what}`,
 	});

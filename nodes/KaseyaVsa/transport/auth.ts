@@ -173,7 +173,7 @@ export async function vsaLogin(
 			encoding: 'text',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			timeout: 30_000,
+			// TLS settings and the credential's Request Timeout (Seconds)
 			...tlsRequestOptions(credentials),
 		})) as IN8nHttpFullResponse;
 	} catch (error) {

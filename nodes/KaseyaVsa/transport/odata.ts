@@ -83,3 +83,16 @@ export function checkOrderBy(value: string): string | undefined {
 		.map((p) => p.trim().replace(/\s+/g, ' '))
 		.join(',');
 }
+
+/** Numeric comparison of two decimal id strings of any length (ids can have 26 digits: never through a number). */
+export function compareIds(a: string, b: string): number {
+	const x = a.replace(/^0+/, '');
+	const y = b.replace(/^0+/, '');
+	if (x.length !== y.length) return x.length - y.length;
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** True when a decimal id also fits an Edm.Int32 literal (some VSA entities type their ids so). */
+export function fitsInt32(id: string): boolean {
+	return /^\d{1,10}$/.test(id) && Number(id) <= 2_147_483_647;
+}

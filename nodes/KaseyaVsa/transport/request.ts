@@ -11,7 +11,6 @@ import type { HttpFailure } from '../../shared/errors';
 import { ApplianceAuthError, ApplianceConfigError, extractFailure } from '../../shared/errors';
 import type { MappedError, RequestContext } from '../../shared/http';
 import { applianceRequest, credentialsOnce, rememberCredentials } from '../../shared/http';
-import { readPagesInOrder } from '../../shared/execute';
 import { CREDENTIAL, VSA, parseSession, sessionExpiring } from './auth';
 import { parseVsaJson, stringifyIds } from './json';
 
@@ -258,7 +257,40 @@ const STATUS_HINTS: Record<number, string> = {
 	500: 'The VSA failed internally. Retry later; if it persists, check the VSA server logs.',
 };
 
-export function mapVsaError(failure: HttpFailure, operation: string, notFoundHint?: string): MappedError {
+/** IIS's default request-filtering limits in front of the VSA (requestFiltering/requestLimits). */
+const IIS_MAX_QUERY_STRING = 2048;
+
+/**
+ * IIS request filtering refuses a query string over `maxQueryString` (2,048 characters by default) or a URL over
+ * `maxUrl` with HTTP 404 and an HTML page before the VSA sees the request: 404.15 / 404.14 in IIS's detailed page.
+ * IIS's page for remote clients (its default) does not name the substatus: an HTML 404 to a query string over the
+ * default limit is then taken for a 404.15 too.
+ */
+function requestFiltering(failure: HttpFailure, operation: string, queryLength: number): MappedError | undefined {
+	const body = failure.body;
+	if (failure.status !== 404 || typeof body !== 'string' || !body.trim().startsWith('<')) return undefined;
+	const named = /404\.15|query string is too long/i.test(body) ? 'query' : /404\.14|URL is too long/i.test(body) ? 'url' : undefined;
+	const kind = named ?? (queryLength > IIS_MAX_QUERY_STRING ? 'query' : undefined);
+	if (!kind) return undefined;
+	const size = `${queryLength.toLocaleString('en-US')} characters`;
+	if (kind === 'url') {
+		return {
+			message: `${VSA}'s web server (IIS) refused the request to ${operation}: the URL is too long (IIS 404.14)`,
+			description:
+				"IIS, the VSA's web server, refuses URLs longer than its maxUrl limit (4,096 characters by default) before the VSA sees them. Shorten the values that go into the URL, or ask the VSA administrator to raise requestFiltering/requestLimits maxUrl in the VSA web site's web.config.",
+		};
+	}
+	return {
+		message: `${VSA}'s web server (IIS) refused the request to ${operation}: the query string is too long (${size}; ${
+			named ? 'IIS 404.15' : "HTTP 404 with IIS's generic page, as IIS answers a 404.15 to remote clients"
+		})`,
+		description: `IIS, the VSA's web server, refuses query strings longer than its maxQueryString limit (2,048 characters by default) before the VSA sees them, and this request's filter made it ${size} long. Shorten the filter: fewer ids or conditions per filter (split a long "AgentId eq …M or …" list over several items or runs of the workflow, at most 50 agent ids per filter; the trigger splits its own checks this way), or a shorter condition (e.g. the machine group instead of a list of agents). The VSA administrator can also raise requestFiltering/requestLimits maxQueryString in the VSA web site's web.config.`,
+	};
+}
+
+export function mapVsaError(failure: HttpFailure, operation: string, notFoundHint?: string, queryLength = 0): MappedError {
+	const filtered = requestFiltering(failure, operation, queryLength);
+	if (filtered) return filtered;
 	const body = failure.body;
 	const said = vsaMessage(body);
 	const code = responseCodeOf(body);
@@ -333,7 +365,6 @@ export interface VsaRequestOptions {
 	idempotent?: boolean;
 	outcomeHint?: string;
 	itemIndex?: number;
-	timeout?: number;
 	/** replaces the generic 404 hint */
 	notFoundHint?: string;
 }
@@ -363,10 +394,11 @@ export async function vsaRequest(
 ): Promise<VsaResponse> {
 	const idempotent = options.idempotent ?? method === 'GET';
 	const adapter = sessionAdapter(this);
+	const query = odataQueryString(options.qs ?? {});
 	const request: IHttpRequestOptions = {
 		method,
-		url: `${path}${odataQueryString(options.qs ?? {})}`,
-		timeout: options.timeout ?? 120_000,
+		url: `${path}${query}`,
+		// the timeout is the credential's Request Timeout (Seconds), set by its authenticate (tlsRequestOptions)
 		returnFullResponse: true,
 	};
 	if (options.body !== undefined) {
@@ -383,7 +415,7 @@ export async function vsaRequest(
 			idempotent,
 			outcomeHint: options.outcomeHint,
 			itemIndex: options.itemIndex,
-			mapError: (failure) => mapVsaError(failure, options.operation, options.notFoundHint),
+			mapError: (failure) => mapVsaError(failure, options.operation, options.notFoundHint, Math.max(0, query.length - 1)),
 			validate: (body) => (body instanceof NotJson ? body.reason : undefined),
 		},
 	);
@@ -402,120 +434,4 @@ export function resultRows(res: VsaResponse): IDataObject[] {
 	if (Array.isArray(r)) return r.filter((x) => x && typeof x === 'object') as IDataObject[];
 	if (r && typeof r === 'object') return [r as IDataObject];
 	return [];
-}
-
-/** The server's page cap (kaseya-vsa.md §4: $top above 100 is silently capped). */
-export const PAGE_SIZE = 100;
-/**
- * Pages read at the same time once the first page has reported TotalRecords. A raw client reading 5,000 agents
- * gets faster up to 4–8 requests in flight (bench); 4 takes most of that gain while keeping the load on the
- * appliance (one SQL query per page) modest.
- */
-export const PAGE_CONCURRENCY = 4;
-/** Runaway guard: at most this many pages (1,000,000 records) per list. */
-const MAX_PAGES = 10_000;
-
-export interface ListOptions {
-	filter?: string;
-	orderby?: string;
-	returnAll: boolean;
-	limit?: number;
-	operation: string;
-	itemIndex?: number;
-	/** record field used to drop duplicates between pages (AgentId, OrgId…) */
-	idField?: string;
-	/** first $skip (list searches continue from a token) */
-	skip?: number;
-}
-
-export interface ListResult {
-	rows: IDataObject[];
-	total?: number;
-	/** $skip for the next page, when there may be more */
-	nextSkip?: number;
-}
-
-interface Page {
-	rows: IDataObject[];
-	/** TotalRecords of this answer, when reported */
-	total?: number;
-}
-
-/**
- * Reads a VSA collection with `$top=100` / `$skip`, until `$skip >= TotalRecords` (or, when the route does not
- * report TotalRecords, a short page). Rows already returned (same id) are dropped, so records moving between
- * pages while the estate changes are never duplicated. A token that expires between pages is renewed by the
- * session layer (one login for all pages in flight) and the SAME page is requested again, so nothing is lost.
- *
- * When the first page is full and reports TotalRecords, the other pages up to min(TotalRecords, wanted) are read
- * PAGE_CONCURRENCY at a time and used in page order. If one of them has fewer rows than TotalRecords promised (the
- * collection shrank meanwhile), the pages after it are dropped and the rest is read one page at a time from where
- * the rows ran out, as when TotalRecords is missing.
- */
-export async function vsaList(this: RequestContext, path: string, options: ListOptions): Promise<ListResult> {
-	const want = options.returnAll ? Number.POSITIVE_INFINITY : Math.max(0, options.limit ?? 50);
-	const start = options.skip ?? 0;
-	const rows: IDataObject[] = [];
-	const seen = new Set<string>();
-	let skip = start;
-	let total: number | undefined;
-	let more = false;
-	let pages = 0;
-
-	const readPage = async (pageSkip: number, top: number): Promise<Page> => {
-		const res = await vsaRequest.call(this, 'GET', path, {
-			qs: { $top: top, $skip: pageSkip, $filter: options.filter, $orderby: options.orderby },
-			operation: options.operation,
-			itemIndex: options.itemIndex,
-		});
-		const reported = res.body?.TotalRecords;
-		const n = Number(reported);
-		return { rows: resultRows(res), total: reported !== undefined && reported !== null && Number.isFinite(n) ? n : undefined };
-	};
-	const take = (page: Page, top: number) => {
-		pages++;
-		total = page.total;
-		for (const row of page.rows) {
-			const id = options.idField ? row[options.idField] : undefined;
-			if (id !== undefined && id !== null) {
-				const key = String(id);
-				if (seen.has(key)) continue;
-				seen.add(key);
-			}
-			if (rows.length < want) rows.push(row);
-		}
-		skip += page.rows.length;
-		more = page.rows.length > 0 && (total !== undefined ? skip < total : page.rows.length >= top);
-	};
-
-	if (want > 0) {
-		const top = Math.min(PAGE_SIZE, want);
-		const first = await readPage(skip, top);
-		take(first, top);
-		if (first.rows.length >= top && more && total !== undefined && rows.length < want) {
-			// the other pages at once: every $skip below min(TotalRecords, start + wanted)
-			const reported = total;
-			const ahead: Array<{ skip: number; top: number; expected: number }> = [];
-			for (let s = skip; s < Math.min(reported, start + want) && pages + ahead.length < MAX_PAGES; s += PAGE_SIZE) {
-				const pageTop = Math.min(PAGE_SIZE, start + want - s);
-				ahead.push({ skip: s, top: pageTop, expected: Math.min(pageTop, reported - s) });
-			}
-			const read = await readPagesInOrder(ahead, PAGE_CONCURRENCY, async (p) => await readPage(p.skip, p.top));
-			for (let i = 0; i < read.length; i++) {
-				take(read[i], ahead[i].top);
-				if (read[i].rows.length < ahead[i].expected) {
-					// fewer rows than promised: the later pages were read at other positions of a changed collection;
-					// go on one page at a time from here (the next read decides whether anything is left)
-					more = true;
-					break;
-				}
-			}
-		}
-	}
-	// one page at a time: no TotalRecords, a short concurrent page, rows dropped as duplicates, or a grown total
-	while (more && rows.length < want && pages < MAX_PAGES) {
-		const top = Math.min(PAGE_SIZE, want - rows.length);
-		take(await readPage(skip, top), top);
-	}
-	return { rows, total, nextSkip: more ? skip : undefined };
 }

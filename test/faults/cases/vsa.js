@@ -1,11 +1,53 @@
 'use strict';
 /**
  * Kaseya VSA specifics: procedure runs with prompts and alarm closes are actions; expired tokens reported
- * inside HTTP 200 (ResponseCode 401, seen on 9.3); the legacy hashed-password login renewing mid-paging.
+ * inside HTTP 200 (ResponseCode 401, seen on 9.3); the legacy hashed-password login renewing mid-paging;
+ * Return All while agents are deleted and added between pages (also on a VSA that ignores $orderby); IIS's
+ * 404.15 for a filter that is too long; New Agent with an agent created in the newest second after the baseline.
  */
 const { count, compareIds } = require('./common');
 const { onRequest } = require('../lib/hooks');
 const { byId, onlineAgent } = require('../lib/appliances');
+
+const AGENTS = '/api/v1.0/assetmgmt/agents';
+const numeric = (a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0);
+
+/** Return All of 250 agents; when the 2nd page is asked for, 10 agents among the first 100 by id go and 5 come. */
+function churnCase(id, title, ignoreOrderBy) {
+	return {
+		appliance: 'vsa',
+		id,
+		title,
+		expected: 'every agent that existed during the whole read exactly once; nothing that never existed',
+		async run(ctx) {
+			const sim = await ctx.sim({ agents: 250 });
+			sim.ignoreOrderBy = ignoreOrderBy;
+			const before = sim.state.agents.map((a) => a.AgentId);
+			onRequest(sim, { path: AGENTS, nth: 2 }, () => {
+				const order = ignoreOrderBy ? [...sim.state.agents] : [...sim.state.agents].sort((a, b) => numeric(a.AgentId, b.AgentId));
+				const gone = new Set(order.slice(0, 100).filter((_, i) => i % 10 === 3).map((a) => a.AgentId));
+				sim.state.agents = sim.state.agents.filter((a) => !gone.has(a.AgentId));
+				sim.addAgents(5);
+			});
+			const r = await ctx.run(ctx.engine(sim), ctx.a.list.params);
+			return { r, sim, before };
+		},
+		expect({ r, sim, before }) {
+			const v = verdict();
+			const now = new Set(sim.state.agents.map((a) => a.AgentId));
+			const survivors = before.filter((id) => now.has(id));
+			const ever = new Set([...before, ...now]);
+			const got = (r.items || []).map((a) => String(a.AgentId));
+			const { missing, dupes } = compareIds(got, survivors);
+			const never = got.filter((x) => !ever.has(x));
+			v.ok(!r.error, `no error (${errorText(r)})`);
+			v.eq(missing.length, 0, 'agents lost');
+			v.eq(dupes.length, 0, 'agents repeated');
+			v.eq(never.length, 0, 'agents that never existed');
+			return v.done(`${got.length} rows (${survivors.length} existed all along), ${missing.length} missing, ${dupes.length} duplicated, ${count(sim, AGENTS, 'GET')} list requests`);
+		},
+	};
+}
 const { verdict, errorText } = require('../lib/verdict');
 
 module.exports = [
@@ -126,6 +168,56 @@ module.exports = [
 			v.eq(legacy.length, 2, 'legacy logins');
 			v.ok(legacy.length === 2 && legacy[0].rand2 !== legacy[1].rand2, 'fresh challenge per login');
 			return v.done(`${got.length} rows, ${legacy.length} legacy logins with distinct challenges`);
+		},
+	},
+	churnCase('returnAll-deletes-and-inserts-between-pages', 'Return All of 250 agents; 10 deleted before the read position and 5 added while page 2 is asked for', false),
+	churnCase('returnAll-deletes-between-pages-orderby-ignored', 'the same on a VSA that ignores $orderby (answers in its own order)', true),
+	{
+		appliance: 'vsa',
+		id: 'filter-too-long-iis-404-15',
+		title: "Get Many agents with a Raw Filter of 70 agent ids (the query string is over IIS's 2,048 characters)",
+		expected: 'error says the query string is too long (404.15) and how to shorten the filter; not "check the ID"; not retried',
+		async run(ctx) {
+			const sim = await ctx.sim({ agents: 100 });
+			const filter = sim.state.agents.slice(0, 70).map((a) => `AgentId eq ${a.AgentId}M`).join(' or ');
+			const r = await ctx.run(ctx.engine(sim), { resource: 'agent', operation: 'getMany', returnAll: true, filters: {}, options: { filter } });
+			return { r, sim };
+		},
+		expect({ r, sim }) {
+			const v = verdict();
+			const text = errorText(r);
+			v.match(text, /query string is too long/i, 'says the query string is too long');
+			v.match(text, /404\.15/, 'names the 404.15');
+			v.match(text, /fewer ids/i, 'how to shorten it');
+			v.ok(!/check the ID/i.test(text), 'not the "check the ID" hint');
+			v.eq(count(sim, AGENTS, 'GET'), 1, 'list requests');
+			return v.done(`${count(sim, AGENTS, 'GET')} request; "${text}"`);
+		},
+	},
+	{
+		appliance: 'vsa',
+		id: 'new-agent-same-second-after-baseline',
+		title: 'New Agent trigger; after the baseline poll an agent is created in the same second as the newest agent',
+		expected: 'the baseline emits nothing; the next poll emits exactly that agent; the one after nothing',
+		async run(ctx) {
+			const sim = await ctx.sim({ agents: 40 });
+			const engine = ctx.engine(sim);
+			const params = { event: 'newAgent', options: {} };
+			const baseline = await ctx.poll(engine, params);
+			const newest = sim.state.agents.reduce((x, y) => (x.CreationDate >= y.CreationDate ? x : y));
+			const [twin] = sim.addAgents([{ CreationDate: newest.CreationDate }]);
+			const next = await ctx.poll(engine, params);
+			const after = await ctx.poll(engine, params);
+			return { baseline, next, after, twin };
+		},
+		expect({ baseline, next, after, twin }) {
+			const v = verdict();
+			const ids = (p) => (p.items || []).map((a) => String(a.AgentId));
+			v.ok(!baseline.error && !next.error && !after.error, `no error (${next.error?.message ?? ''})`);
+			v.eq(ids(baseline).length, 0, 'emitted by the baseline');
+			v.eq(ids(next).join(','), twin.AgentId, 'emitted by the next poll');
+			v.eq(ids(after).length, 0, 'emitted by the poll after');
+			return v.done(`baseline ${ids(baseline).length}, next [${ids(next).join(',')}], after ${ids(after).length}`);
 		},
 	},
 ];

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { vsaList } from '../../transport/request';
+import { vsaList } from '../../transport/list';
 import { ENTITIES, listFields, listQuery, locator, locatorId } from '../common';
 
 const show = { resource: ['agent'], operation: ['getInstalledApplications'] };
@@ -15,6 +15,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const query = listQuery.call(this, itemIndex);
 	const { rows } = await vsaList.call(this, `/assetmgmt/audit/${agentId}/software/installedapplications`, {
 		...query,
+		// no id field: these together tell two applications apart
+		keyFields: ['ApplicationName', 'Version', 'DirectoryPath', 'ProductName', 'Manufacturer'],
 		operation: `get the installed applications of agent ${agentId}`,
 		itemIndex,
 	});

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { vsaList } from '../../transport/request';
+import { vsaList } from '../../transport/list';
 import { ENTITIES, listFields, listQuery, locator, locatorId } from '../common';
 
 const show = { resource: ['agentProcedure'], operation: ['getHistory'] };

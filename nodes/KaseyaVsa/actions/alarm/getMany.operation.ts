@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { vsaList } from '../../transport/request';
+import { vsaList } from '../../transport/list';
 import { listFields, listQuery } from '../common';
 
 const show = { resource: ['alarm'], operation: ['getMany'] };
