@@ -101,7 +101,9 @@ export async function pollComments(this: IPollFunctions, o: CommentPollOptions):
 			const from = newest - o.overlapMs;
 			const tickets = await listTickets(from);
 			baseline = baselineCursor(await commentsOf(tickets, from, newest), timeOf, recordId, o.overlapMs, newest);
+			// every comment from `from` on was read and is in the keys; the cursor stands at the newest ticket
 			baseline.ts = Math.max(baseline.ts, newest);
+			baseline.floor = from;
 			read = tickets.map(ticketKey);
 		}
 		staticData[o.cursorKey] = baseline as unknown as IDataObject;
