@@ -267,10 +267,11 @@ export async function storedCredential(
  *  2. otherwise the request is sent with the credential's session emptied, so n8n runs the credential's
  *     preAuthentication first (one login per process at a time: nodes/shared/login.ts) and stores the new session;
  *  3. a session refused right after that login (the appliance may end a user's earlier sessions when another
- *     worker logs in) is replaced by the one that worker stores (read again for up to 4.75 s); else the request
- *     fails.
- * At most one login per request; any other status is thrown like n8n throws it, so retries and messages are
- * unchanged.
+ *     worker logs in) is replaced by the one that worker stores (read again for up to 4.75 s); when none comes
+ *     (the database still holds a dead session: n8n's last write wins), one more login; a session refused after
+ *     that fails the request.
+ * At most two logins per request, the second only after that wait; any other status is thrown like n8n throws
+ * it, so retries and messages are unchanged.
  */
 async function sendWithSession(
 	this: RequestContext,
@@ -299,6 +300,8 @@ async function sendWithSession(
 	};
 	let logins = 0;
 	let adoptions = 0;
+	/** the login handed back the session that was refused (an API key): neither waiting nor logging in again helps */
+	let unchanged = false;
 	/** the session refused, still to be renewed (set after a refusal right after a login: no need to resend) */
 	let refused: { session: string; res: IN8nHttpFullResponse } | undefined;
 	for (let round = 0; round < 12; round++) {
@@ -318,14 +321,15 @@ async function sendWithSession(
 		gate.renewal = new Promise<void>((resolve) => (release = resolve));
 		try {
 			const before = refused.session;
-			const stored = adoptions < 3 ? await storedCredential(this, credentialType, (c) => !!c.session && c.session !== before, logins > 0) : undefined;
+			// after our first login the other worker's session is on its way: wait for it (after a second, no more)
+			const stored = adoptions < 3 && logins < 2 && !unchanged ? await storedCredential(this, credentialType, (c) => !!c.session && c.session !== before, logins === 1) : undefined;
 			if (stored) {
 				adoptions++;
 				data.session = stored.session;
 				refused = undefined;
 				continue;
 			}
-			if (logins > 0) {
+			if (logins >= 2 || unchanged) {
 				gate.refused = Object.assign(new Error('HTTP 401'), {
 					response: { status: 401, headers: refused.res.headers, data: refused.res.body },
 				});
@@ -340,6 +344,7 @@ async function sendWithSession(
 			});
 			// n8n wrote the new session into the copy (and stored it): the whole execution uses it from now on
 			data.session = copy.session;
+			unchanged = String(copy.session ?? '') === refused.session;
 			refused = res.statusCode === 401 ? { session: String(copy.session ?? ''), res } : undefined;
 			if (!refused) return done(res);
 		} finally {

@@ -10,7 +10,7 @@
 //   3. no lockout: the same with a wrong password → at most one refused attempt per worker; later executions of
 //      that credential version make none and say why; editing the credential tries again at once;
 //   4. across processes: the same with sessions ended by every new login of the user (the other reading of the
-//      appliances): what still races between the workers is bounded (≤ 1 login per request, a clear failure) and
+//      appliances): what still races between the workers is bounded (≤ 2 logins per request, a clear failure) and
 //      measured (figures);
 //   5. polling triggers run on main only, once per interval, their executions on the workers, and their cursors
 //      survive a restart of main.
@@ -471,11 +471,11 @@ async function runLine(line) {
 			});
 			// 4. the other reading: a new login ends the sessions issued before it (per user). Two workers that renew
 			// together end each other's fresh sessions; what bounds the race does not depend on timing: each request
-			// logs in at most once (so at most one login per execution here: each sends one request), takes a session
-			// another worker stored instead of logging in, and fails, if at all, with the appliance's refusal and
-			// what to check — never a loop, never a silent success. How many logins and failures a run sees depends
+			// logs in at most twice (the second time only after waiting for the other worker's session in vain; each
+			// execution here sends one request), takes a session another worker stored instead of logging in, and
+			// fails, if at all, with the appliance's refusal and what to check — never a loop, never a silent success. How many logins and failures a run sees depends
 			// on when the other worker's session reaches the database: figures, not assertions.
-			await check(line, area, `4. sessions ended by each new login (other reading): ${N} executions, empty then expired session → ≤ 1 login per execution, from workers only; a failure says the session was refused after a fresh login`, async () => {
+			await check(line, area, `4. sessions ended by each new login (other reading): ${N} executions, empty then expired session → ≤ 2 logins per execution, from workers only; a failure says the session was refused after a fresh login`, async () => {
 				a.sim.loginEndsEarlierSessions = true;
 				try {
 					const out = [];
@@ -486,7 +486,7 @@ async function runLine(line) {
 						const logins = loginsSince(a, 'excl', mark);
 						figure(a, `one-session reading, ${phase}`, `${logins.length} logins / ${N} (${describe(logins)}), ${N - r.ok} failed`);
 						out.push(`${phase}: ${describe(logins)} logins, ${N - r.ok} failed`);
-						assert(logins.length <= N, `${phase}: ${describe(logins)} logins for ${N} executions of one request each`);
+						assert(logins.length <= 2 * N, `${phase}: ${describe(logins)} logins for ${N} executions of one request each`);
 						assert(logins.every((l) => l.ok && l.role.startsWith('worker')), `${phase}: logins ${describe(logins)}, some refused or not from a worker`);
 						if (r.ok !== N) {
 							const msgs = await failureMessages(a, 'excl', N - r.ok);

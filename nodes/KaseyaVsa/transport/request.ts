@@ -158,7 +158,8 @@ async function rawSend(
  *  1. a usable session stored meanwhile by another execution or worker is taken, without a login;
  *  2. otherwise the request is sent with the session emptied, so n8n logs in first (preAuthentication);
  *  3. a token refused right after that login (the VSA may end a user's earlier tokens when another worker logs in)
- *     is replaced by the one that worker stores (read again for up to 4.75 s); else no further request is made.
+ *     is replaced by the one that worker stores (read again for up to 4.75 s); when none comes (the database still
+ *     holds a dead token: n8n's last write wins), one more login, and a token refused after it fails the request.
  */
 async function sendAsLogin(
 	ctx: RequestContext,
@@ -181,20 +182,25 @@ async function sendAsLogin(
 		const res = await rawSend(ctx, gate, options, stored);
 		return sessionRefused(res) ? undefined : res;
 	};
-	try {
-		const replacing = String(credentials.session ?? '');
-		const taken = await adopt(replacing, false);
-		if (taken) return taken;
-		// the empty session makes n8n log in; REPLACED_SESSION tells the login which session this one replaces, so
-		// it is not handed the same (refused or expiring) token again (nodes/shared/login.ts)
+	/** the request sent after a login: the empty session makes n8n log in; REPLACED_SESSION tells the login which session this one replaces, so it is not handed the same (refused or expiring) token again (nodes/shared/login.ts) */
+	const login = async (replacing: string) => {
 		const fresh = { ...credentials, session: '', [REPLACED_SESSION]: replacing };
 		const res = await rawSend(ctx, gate, options, fresh);
 		// n8n wrote the new session into `fresh` (and persisted it): the other requests use it from now on
 		rememberCredentials(ctx, CREDENTIAL, fresh);
 		gate.generation++;
-		if (!sessionRefused(res)) return res;
-		const again = await adopt(String(fresh.session ?? ''), true);
+		return { res, session: String(fresh.session ?? '') };
+	};
+	try {
+		const replacing = String(credentials.session ?? '');
+		const taken = await adopt(replacing, false);
+		if (taken) return taken;
+		const first = await login(replacing);
+		if (!sessionRefused(first.res)) return first.res;
+		const again = await adopt(first.session, true);
 		if (again) return again;
+		const { res } = await login(first.session);
+		if (!sessionRefused(res)) return res;
 		gate.authFailure = `${VSA} refused the session token it had just issued (HTTP ${res.statusCode}${
 			responseCodeOf(res.body) !== undefined ? `, ResponseCode ${responseCodeOf(res.body)}` : ''
 		}). Check that no proxy between n8n and the VSA removes the Authorization header, and that the user is not disabled.`;
