@@ -17,7 +17,9 @@ export class KaseyaVsa implements INodeType {
 		name: 'kaseyaVsa',
 		icon: { light: 'file:vsa.svg', dark: 'file:vsa.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: Simplify on by default for every Get and Get Many
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description: 'Manage agents, run agent procedures and handle alarms in Kaseya VSA 9',
 		defaults: { name: 'Kaseya VSA' },
