@@ -132,7 +132,7 @@ function promptsOf(this: IExecuteFunctions, itemIndex: number): IDataObject[] {
 }
 
 /** `2025-05-01T13:45` → Start block of the schedule body (server time zone). */
-function startBlock(value: string): IDataObject | undefined {
+export function startBlock(value: string): IDataObject | undefined {
 	const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})/.exec(value.trim());
 	if (!m) return undefined;
 	return { StartOn: `${m[1]}T${m[2]}:${m[3]}:00`, StartAt: `T${m[2]}${m[3]}` };
