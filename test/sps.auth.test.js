@@ -6,7 +6,10 @@
  * rules of the simulator, and no secret in any output.
  */
 const { Engine, assertNoSecrets, credentialTypes } = require('./harness');
-const { startSpsFixture } = require('./sim/sps');
+const { startSpsFixture, pinSpsVersion } = require('./sim/sps');
+
+// written for node version 1, whose defaults saved workflows keep (version 1.1: test/sps.simplify.test.js)
+pinSpsVersion(1);
 
 const CRED = 'safeguardSpsApi';
 const NODE = 'safeguardSps';

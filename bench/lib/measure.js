@@ -76,4 +76,20 @@ async function closeSampler() {
 	sampler = undefined;
 }
 
-module.exports = { measure, gc, closeSampler, MB };
+/**
+ * Extra page requests an EXACT offset read costs over a plain one where the appliance caps the page size (VSA 100,
+ * SPS 500): every page after the first re-reads the previous page's last row (nodes/shared/paging.ts), so it brings
+ * cap − 1 new rows. The Limit clients page plainly (they would lose rows when the list changes while they read).
+ */
+function overlapPages(rows, cap) {
+	const exact = 1 + Math.ceil(Math.max(0, rows - cap) / (cap - 1));
+	return exact - Math.ceil(rows / cap);
+}
+
+module.exports = {
+	overlapPages,
+	measure,
+	gc,
+	closeSampler,
+	MB,
+};

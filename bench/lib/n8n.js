@@ -107,7 +107,7 @@ function ourNode(type, credentialType, parameters, extra = {}) {
 	return {
 		name: 'Node',
 		type: `${PACKAGE}.${type}`,
-		typeVersion: nodeTypesMap[`${PACKAGE}.${type}`].description.version,
+		typeVersion: ((d) => (Array.isArray(d.version) ? d.defaultVersion ?? Math.max(...d.version) : d.version))(nodeTypesMap[`${PACKAGE}.${type}`].description),
 		parameters,
 		credentials: { [credentialType]: { id: '1', name: 'cred' } },
 		...extra,

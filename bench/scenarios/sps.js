@@ -1,6 +1,7 @@
 'use strict';
 /** One Identity SPS scenarios (simulator: test/sim/sps.js over HTTPS with its own CA, as SPS is HTTPS-only). */
 const { SpsLimit } = require('../lib/limit-others');
+const { overlapPages } = require('../lib/measure');
 const { Engine, runChain, ourNode, httpNode, splitOutNode, pagination } = require('../lib/n8n');
 
 const CRED = 'safeguardSpsApi';
@@ -80,7 +81,7 @@ const full = {
 	targets: (r) => [
 		{ name: 'ours/limit ≤ 1.3', pass: r.ours.ms / r.limit.ms <= 1.3 },
 		{ name: 'ours/instead ≤ 0.8', pass: r.ours.ms / r.instead.ms <= 0.8 },
-		{ name: 'requests = limit', pass: r.ours.requests <= r.limit.requests },
+		{ name: `requests ≤ limit + ${overlapPages(SESSIONS, 500)} (exact-read overlap)`, pass: r.ours.requests <= r.limit.requests + overlapPages(SESSIONS, 500) },
 	],
 };
 
@@ -94,7 +95,7 @@ const fullTls = {
 	variants: (({ limit, limitNewConn, ours }) => ({ limit, limitNewConn, ours }))(fullVariants(CONCURRENCY)),
 	targets: (r) => [
 		{ name: 'ours/limit ≤ 1.3', pass: r.ours.ms / r.limit.ms <= 1.3 },
-		{ name: 'requests = limit', pass: r.ours.requests <= r.limit.requests },
+		{ name: `requests ≤ limit + ${overlapPages(SESSIONS, 500)} (exact-read overlap)`, pass: r.ours.requests <= r.limit.requests + overlapPages(SESSIONS, 500) },
 	],
 };
 

@@ -1,6 +1,7 @@
 'use strict';
 /** Kaseya VSA scenarios (simulator: test/sim/vsa.js, $top capped at 100). */
 const { VsaLimit } = require('../lib/limit-others');
+const { overlapPages } = require('../lib/measure');
 const { Engine, runChain, ourNode, httpNode, splitOutNode, pagination } = require('../lib/n8n');
 
 const CRED = 'kaseyaVsaApi';
@@ -66,7 +67,7 @@ const returnAll = {
 	targets: (r) => [
 		{ name: 'ours/limit ≤ 1.3', pass: r.ours.ms / r.limit.ms <= 1.3 },
 		{ name: 'ours/instead ≤ 0.8', pass: r.ours.ms / r.instead.ms <= 0.8 },
-		{ name: 'requests = limit', pass: r.ours.requests <= r.limit.requests },
+		{ name: `requests ≤ limit + ${overlapPages(AGENTS, 100)} (exact-read overlap)`, pass: r.ours.requests <= r.limit.requests + overlapPages(AGENTS, 100) },
 	],
 };
 

@@ -5,10 +5,20 @@ import * as activeSession from './actions/activeSession';
 import * as apiKey from './actions/apiKey';
 import * as auditSession from './actions/auditSession';
 import * as configuration from './actions/configuration';
+import * as localGroup from './actions/localGroup';
+import * as localUser from './actions/localUser';
 import { router } from './actions/router';
 import * as system from './actions/system';
 import * as transaction from './actions/transaction';
-import { searchApiKeys } from './methods/listSearch';
+import {
+	searchActiveSessions,
+	searchApiKeys,
+	searchAuditSessions,
+	searchListEntries,
+	searchLocalGroups,
+	searchLocalUsers,
+} from './methods/listSearch';
+import { getLocalGroups } from './methods/loadOptions';
 
 export class SafeguardSps implements INodeType {
 	description: INodeTypeDescription = {
@@ -16,9 +26,12 @@ export class SafeguardSps implements INodeType {
 		name: 'safeguardSps',
 		icon: { light: 'file:sps.svg', dark: 'file:sps.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: Simplify on Get / Get Many (on by default), Audit Session → Search returns Selected Fields by default
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Search recorded sessions, terminate sessions and manage One Identity Safeguard for Privileged Sessions (SPS)',
+		description:
+			'Search recorded sessions, see and terminate active sessions, and manage the configuration and local users of One Identity Safeguard for Privileged Sessions (SPS)',
 		defaults: { name: 'Safeguard for Privileged Sessions' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -35,6 +48,8 @@ export class SafeguardSps implements INodeType {
 					{ name: 'API Key', value: 'apiKey' },
 					{ name: 'Audit Session', value: 'auditSession' },
 					{ name: 'Configuration', value: 'configuration' },
+					{ name: 'Local Group', value: 'localGroup' },
+					{ name: 'Local User', value: 'localUser' },
 					{ name: 'System', value: 'system' },
 					{ name: 'Transaction', value: 'transaction' },
 				],
@@ -44,13 +59,16 @@ export class SafeguardSps implements INodeType {
 			...apiKey.description,
 			...auditSession.description,
 			...configuration.description,
+			...localGroup.description,
+			...localUser.description,
 			...system.description,
 			...transaction.description,
 		],
 	};
 
 	methods = {
-		listSearch: { searchApiKeys },
+		listSearch: { searchActiveSessions, searchApiKeys, searchAuditSessions, searchListEntries, searchLocalGroups, searchLocalUsers },
+		loadOptions: { getLocalGroups },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -1,7 +1,8 @@
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { DEFAULT_FIELDS } from './actions/auditSession/search.operation';
+import { DEFAULT_FIELDS, SESSION_DATA_OPTIONS } from './actions/auditSession/search.operation';
+import { versionedDefault } from './actions/common';
 import type { HealthMetric, HealthScale } from './transport/health';
 import { pollHealth, pollNewAlerts, pollNewSessions } from './trigger/events';
 
@@ -11,7 +12,9 @@ export class SafeguardSpsTrigger implements INodeType {
 		name: 'safeguardSpsTrigger',
 		icon: { light: 'file:sps.svg', dark: 'file:sps.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 1.1: New Recorded Session returns Selected Fields by default (version 1: Full Record)
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["event"]}}',
 		description: 'Starts the workflow on new recorded sessions, new session alerts or health thresholds in SPS',
 		defaults: { name: 'SPS Trigger' },
@@ -54,18 +57,20 @@ export class SafeguardSpsTrigger implements INodeType {
 				description: 'Optional SPS search expression (q) to limit which sessions are watched',
 				displayOptions: { show: { event: ['newSession', 'newAlert'] } },
 			},
-			{
-				displayName: 'Session Data',
-				name: 'sessionData',
-				type: 'options',
-				options: [
-					{ name: 'Full Record', value: 'full', description: 'One extra request per new session' },
-					{ name: 'Key and Link Only', value: 'key' },
-					{ name: 'Selected Fields', value: 'fields', description: 'Returned by the search itself (fields parameter)' },
-				],
-				default: 'full',
-				displayOptions: { show: { event: ['newSession'] } },
-			},
+			// Selected Fields by default from version 1.1, as in Audit Session → Search (when, who and where without a
+			// request per session); version 1 kept Full Record
+			...versionedDefault(
+				{
+					displayName: 'Session Data',
+					name: 'sessionData',
+					type: 'options',
+					options: SESSION_DATA_OPTIONS,
+					default: 'fields',
+					displayOptions: { show: { event: ['newSession'] } },
+				},
+				'full',
+				'fields',
+			),
 			{
 				displayName: 'Fields',
 				name: 'fields',
@@ -183,6 +188,7 @@ export class SafeguardSpsTrigger implements INodeType {
 			state,
 			{
 				query: String(this.getNodeParameter('query', '') ?? '').trim(),
+				// the fallback is version 1's default: every version fills its own default in
 				sessionData: this.getNodeParameter('sessionData', 'full') as 'full' | 'fields' | 'key',
 				fields: String(this.getNodeParameter('fields', DEFAULT_FIELDS) ?? ''),
 				overlapMinutes,

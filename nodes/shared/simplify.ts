@@ -44,9 +44,13 @@ function at(record: IDataObject, path: string): unknown {
 	return value;
 }
 
-/** The flat record: only the listed fields, in their order; a field the record lacks is left out. */
+/**
+ * The flat record: only the listed fields, in their order; a field the record lacks is left out. A `_warning` the
+ * record carries (an incomplete list, see hints.ts) is kept: it must travel with the data.
+ */
 export function simplifyRecord(record: IDataObject, fields: SimpleField[]): IDataObject {
 	const out: IDataObject = {};
+	if (record._warning !== undefined) out._warning = record._warning;
 	for (const field of fields) {
 		const name = typeof field === 'string' ? field : field.name;
 		const paths = typeof field === 'string' ? [field] : Array.isArray(field.from) ? field.from : [field.from];

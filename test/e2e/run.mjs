@@ -13,9 +13,13 @@
 //     simulators saw: login path (one login, session stored and reused by the next process), Return All across
 //     several pages, one action per appliance, a wrong password failing with our message after ONE login attempt;
 //   - activate the three polling-trigger demo workflows, `n8n start`, check the loaded node/credential types and
-//     icons, add data to the simulators, wait for the trigger executions (REST API), then check that the next poll
-//     with nothing new creates no execution.
-// Prints a results table and `N passed, N failed` as its last line; exits 1 on any failure.
+//     icons, check that no demo node shows a parameter issue in the editor (test/e2e/editor-issues.mjs), add data to
+//     the simulators, wait for the trigger executions (REST API), then check that the next poll with nothing new
+//     creates no execution.
+// Then `npm start` itself: started for real and stopped by SIGTERM/SIGHUP to npm, Ctrl-C to its group and SIGKILL to
+// the demo process, leaving no process and no busy port (test/e2e/demo-stop.mjs); --no-demo-stop skips it.
+// A line that cannot run on this platform (scripts/platform.cjs) is reported as skipped.
+// Prints a results table and `N passed, N failed[, N skipped]` as its last line; exits 1 on any failure.
 
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -27,6 +31,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import * as rt from '../../scripts/n8n-runtime.mjs';
+import { demoStopChecks } from './demo-stop.mjs';
+import { editorIssues } from './editor-issues.mjs';
 import { startSimulators, spsCertificateCredential, ACCOUNTS } from '../../scripts/simulators.mjs';
 import {
 	PKG,
@@ -76,9 +82,9 @@ const timings = {};
 const execPhaseDone = {};
 const execPhaseSignal = {};
 for (const l of LINES) execPhaseDone[l] = new Promise((r) => (execPhaseSignal[l] = r));
-function record(line, area, name, ok, detail, ms) {
-	results.push({ line, area, name, ok, detail, ms });
-	say(line, `${ok ? 'PASS' : 'FAIL'} ${area}: ${name}${detail ? ` — ${detail}` : ''}`);
+function record(line, area, name, ok, detail, ms, skipped = false) {
+	results.push({ line, area, name, ok, detail, ms, skipped });
+	say(line, `${skipped ? 'SKIP' : ok ? 'PASS' : 'FAIL'} ${area}: ${name}${detail ? ` — ${detail}` : ''}`);
 }
 /** Runs fn; a thrown error or a returned string starting with "FAIL:" marks the check failed. */
 async function check(line, area, name, fn) {
@@ -172,6 +178,13 @@ async function runLine(line) {
 	let userFolder;
 	let server;
 	try {
+		// 0. can this line run here at all (n8n 2.x needs Node 24: own, or from the registry for this platform)?
+		try {
+			rt.planFor(line);
+		} catch (e) {
+			record(line, area0, `n8n ${rt.LINES[line].n8n} on this platform`, true, e.message, 0, true);
+			return;
+		}
 		// 1. runtime
 		const tRt = Date.now();
 		let runtime;
@@ -552,6 +565,13 @@ async function runLine(line) {
 			return `${wantNodes.length} node types (+${tools} AI-tool variants), ${wantCreds.length} credential types, ${icons.size} icons (light/dark) served`;
 		});
 
+		await check(line, 'editor', 'no demo node shows a parameter issue in the editor (descriptions, options, From List)', async () => {
+			const ids = Object.values(WORKFLOW_IDS);
+			const found = await editorIssues({ line, baseUrl: server.baseUrl, cookie, workflowIds: ids });
+			assert(!found.length, found.map((f) => `${f.workflow} › ${f.node}: ${f.issue}`).join(' | '));
+			return `${ids.length} demo workflows: no parameter issues, every dropdown value among its options, every From List value found under its name`;
+		});
+
 		// baseline: the activation poll of each trigger
 		const okBase = await check(line, area, 'each trigger polled once at activation (baseline, no execution)', async () => {
 			const deadline = Date.now() + 60_000;
@@ -773,9 +793,9 @@ async function listExecutions(baseUrl, cookie, workflowId) {
 // ------------------------------------------------------------------ main
 
 function table() {
-	const order = (l) => (LINES.includes(l) ? LINES.indexOf(l) : LINES.length + (l === 'jest' ? 1 : 0));
+	const order = (l) => (LINES.includes(l) ? LINES.indexOf(l) : LINES.length + (l === 'jest' ? 1 : l === 'demo' ? 2 : 0));
 	const sorted = results.map((r, i) => ({ r, i })).sort((a, b) => order(a.r.line) - order(b.r.line) || a.i - b.i).map((x) => x.r);
-	const rows = sorted.map((r) => [r.line, r.ok ? 'PASS' : 'FAIL', r.area, r.name, r.detail ?? '']);
+	const rows = sorted.map((r) => [r.line, r.skipped ? 'SKIP' : r.ok ? 'PASS' : 'FAIL', r.area, r.name, r.detail ?? '']);
 	const w = [4, 4, 12, 70];
 	const cut = (s, n) => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
 	const out = [];
@@ -785,9 +805,26 @@ function table() {
 	return out.join('\n');
 }
 
+/** `npm start` started for real and stopped in four ways (test/e2e/demo-stop.mjs), once the execute phases are over. */
+async function runDemoStop() {
+	if (has('no-demo-stop')) return;
+	await Promise.all(LINES.map((l) => execPhaseDone[l]));
+	const started = Date.now();
+	try {
+		await demoStopChecks({
+			line: 'auto',
+			say: (m) => say('demo', m),
+			record: (area, name, ok, detail) => record('demo', area, name, ok, detail, undefined, /^skipped/.test(detail ?? '')),
+		});
+	} catch (e) {
+		record('demo', 'npm start', 'stop checks', false, String(e?.message ?? e).slice(0, 600));
+	}
+	timings.demoStop = Date.now() - started;
+}
+
 async function main() {
 	say('all', `lines ${LINES.join(', ')}${SERIAL ? ' (serial)' : ' (in parallel)'}`);
-	const jest = runJestFiles();
+	const jest = runJestFiles().then(runDemoStop);
 	if (SERIAL) for (const l of LINES) await runLine(l);
 	else await Promise.all(LINES.map((l) => runLine(l)));
 	await jest;
@@ -802,10 +839,12 @@ async function main() {
 		console.log(`${l}: total ${fmt('total')} (runtime ${fmt('runtime')}, executes ${fmt('executes')}, running-n8n triggers ${fmt('triggers')})`);
 	}
 	if (timings.jest !== undefined) console.log(`jest e2e files: ${secs(timings.jest)} (overlapping the trigger phase)`);
+	if (timings.demoStop !== undefined) console.log(`npm start stop checks: ${secs(timings.demoStop)}`);
 	console.log(`wall time ${secs(Date.now() - t0)}`);
-	const passed = results.filter((r) => r.ok).length;
-	const failed = results.length - passed;
-	console.log(`${passed} passed, ${failed} failed`);
+	const skipped = results.filter((r) => r.skipped).length;
+	const passed = results.filter((r) => r.ok && !r.skipped).length;
+	const failed = results.length - passed - skipped;
+	console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 	process.exitCode = failed ? 1 : 0;
 }
 

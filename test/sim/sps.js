@@ -23,7 +23,12 @@
  *    list changes between requests as a test says (addSessions, deleteSessions, hideSessions, endSession);
  *  - session bodies in the schema of One Identity's Power BI connector (start_time, creation_time, user.*), or of
  *    the REST reference's 6.x sample (sessionSchema: 'doc-6.0');
- *  - alerts and events per session; DELETE /api/active-sessions?id=… with the documented error codes;
+ *  - alerts, events, content search (`…/content/?q=`, q mandatory, no leading `*`) and audit-trail downloads per
+ *    session; DELETE /api/active-sessions?id=… with the documented error codes, and in a cluster (options.cluster)
+ *    only the sessions this node may close (the Search Master those of its Search Minions, a Search Local node its own);
+ *  - configuration lists: POST creates an entry (full body, like PUT), DELETE removes one, both in the transaction;
+ *    write-only password references (`POST /api/configuration/passwords {"plain"}`, each referenced once); local
+ *    users and groups (`admin` cannot be deleted; no local user changes while LDAP authentication is active);
  *  - /api/user_info with the session's CSRF token (x_token); /api/firmware/slots refused (firmwareSlotsStatus).
  */
 const crypto = require('node:crypto');
@@ -203,6 +208,47 @@ function buildConfig() {
 	return {
 		kind: 'container',
 		children: {
+			aaa: {
+				kind: 'container',
+				children: {
+					local_database: {
+						kind: 'container',
+						children: {
+							// READING: a local user's body is { name, password (a reference to /api/configuration/passwords) };
+							// the documentation lists users as key + href only and does not show the body (unverified).
+							users: {
+								kind: 'list',
+								unique: 'name',
+								template: { name: '', password: ref('/api/configuration/passwords/0') },
+								validate: (b) => (/^[A-Za-z0-9_.@-]+$/.test(b.name) ? undefined : { path: 'name', message: `Invalid user name: "${b.name}"` }),
+								members: new Map([
+									['103640099357f3b14f0529a', { name: 'admin', password: ref('/api/configuration/passwords/p-admin') }],
+									['46785097158061f46c63d0', { name: 'auditor', password: ref('/api/configuration/passwords/p-auditor') }],
+								]),
+							},
+							// group body { name, members: [user names] } as documented (6.0.x)
+							groups: {
+								kind: 'list',
+								unique: 'name',
+								template: { name: '', members: [] },
+								validate: (b) =>
+									!b.name.trim()
+										? { path: 'name', message: 'The group name must not be empty' }
+										: b.members.every((m) => typeof m === 'string' && m.trim())
+											? undefined
+											: { path: 'members', message: 'Members must be user or LDAP group names' },
+								members: new Map([
+									['-401', { name: 'basic-view', members: ['auditor'] }],
+									['-402', { name: 'search', members: ['auditor', 'ldap-analysts'] }],
+									['-403', { name: 'config-write', members: ['admin'] }],
+								]),
+							},
+						},
+					},
+				},
+			},
+			// write-only password references: POST only; GET of one key; never listed, never changed (documented)
+			passwords: { kind: 'list', writeOnly: true, members: new Map([['p-admin', { hash: 'x' }], ['p-auditor', { hash: 'y' }]]) },
 			management: {
 				kind: 'container',
 				children: {
@@ -372,10 +418,13 @@ function diffTree(before, after, href, out) {
 	if (after.kind === 'container') {
 		for (const k of Object.keys(after.children)) diffTree(before.children[k], after.children[k], `${href}/${k}`, out);
 	} else if (after.kind === 'list') {
+		// READING: changes of write-only objects (passwords) are listed without their values
+		const shown = (v) => (after.writeOnly || v === undefined ? null : renderRefs(v));
 		for (const [k, v] of after.members) {
 			const old = before.members.get(k);
-			if (JSON.stringify(old) !== JSON.stringify(v)) out.push({ type: old ? 'modify' : 'create', path: `${href}/${k}`, old_value: renderRefs(old) ?? null, new_value: renderRefs(v) });
+			if (JSON.stringify(old) !== JSON.stringify(v)) out.push({ type: old ? 'modify' : 'create', path: `${href}/${k}`, old_value: shown(old), new_value: shown(v) });
 		}
+		for (const [k, v] of before.members) if (!after.members.has(k)) out.push({ type: 'delete', path: `${href}/${k}`, old_value: shown(v), new_value: null });
 	} else if (JSON.stringify(before.body) !== JSON.stringify(after.body)) {
 		out.push({ type: 'modify', path: href, old_value: renderRefs(before.body), new_value: renderRefs(after.body) });
 	}
@@ -392,6 +441,13 @@ function createSpsSim(options = {}) {
 		...u,
 	}));
 	const firmwareVersion = options.firmwareVersion ?? '7.5.1';
+	// READING: a cluster node knows its own id and search role; the role names are those /api/info lists
+	const cluster = { nodeId: 'sps-node-1', role: 'search-master', localNodes: [], ...(options.cluster ?? {}) };
+	const selfNode = cluster.nodeId;
+	/** the sessions this node's search sees: a Search Master those of its minions too, other roles only their own */
+	// (options.cluster.listLocalNodes: the other reading, the master's search also shows Search Local nodes' sessions)
+	const visibleHere = (s) =>
+		s.body.node_id === selfNode || (cluster.role === 'search-master' && (cluster.listLocalNodes === true || !cluster.localNodes.includes(s.body.node_id)));
 
 	const state = {
 		sessions: new Map(), // session_id → { id, username, loginMethod, lastSeen, xToken }
@@ -401,6 +457,8 @@ function createSpsSim(options = {}) {
 		apiKeys: [], // committed: { key, name, token, username, loginMethod }
 		audit: [], // sorted by start_time
 		alerts: new Map(), // audit key → [alert]
+		content: new Map(), // audit key → [indexed content line]
+		trailDownloads: new Map(), // audit key → [{ from_api, ip_address, time, username }]
 		events: new Map(), // audit key → [event]
 		health: {
 			cpu: 0.12,
@@ -450,7 +508,7 @@ function createSpsSim(options = {}) {
 			events: { href: `/api/audit/sessions/${key}/events` },
 			hidden: false,
 			indexing: { href: `/api/audit/sessions/${key}/indexing` },
-			node_id: 'sps-node-1',
+			node_id: selfNode,
 			origin: 'RECORDING',
 			phantom: false,
 			protocol,
@@ -505,6 +563,11 @@ function createSpsSim(options = {}) {
 				},
 			]);
 		}
+		state.content.set(key, [
+			{ channel_id: 2, content: `[${userName}@srv-${i % 50} ~]$ ls -la /etc`, record_id: `${key}-c1`, time: iso(startMs + 5_000), type: 'command' },
+			{ channel_id: 2, content: `[${userName}@srv-${i % 50} ~]$ sudo systemctl restart sshd`, record_id: `${key}-c2`, time: iso(startMs + 9_000), type: 'command' },
+			{ channel_id: 2, content: 'Active: active (running) since Mon', record_id: `${key}-c3`, time: iso(startMs + 9_500), type: 'screen' },
+		]);
 		state.events.set(key, [
 			{ action: 'exec', channels_id: 2, content: 'ls -la', record_id: `${key}-e1`, time: iso(startMs + 5_000), type: 'command' },
 			{ action: 'exec', channels_id: 2, content: 'uptime', record_id: `${key}-e2`, time: iso(startMs + 9_000), type: 'command' },
@@ -644,7 +707,7 @@ function createSpsSim(options = {}) {
 			const p = principal(headers);
 			const body = { domainname: 'example.com', hostname: 'sps', nickname: 'SPS-SIM', plugin_sdk_version: { feature: '1.6', full: '1.6.0' }, support_link: 'https://support.oneidentity.com' };
 			if (p && (p.kind === 'session' || p.kind === 'apikey')) {
-				Object.assign(body, { analytics_enabled: false, build_date: '2026-01-01', config_hash: 'abc123', firmware_version: firmwareVersion, roles: ['search-master'], version: `${firmwareVersion.split('.')[0]} F${firmwareVersion.split('.')[1]}` });
+				Object.assign(body, { analytics_enabled: false, build_date: '2026-01-01', config_hash: 'abc123', firmware_version: firmwareVersion, roles: [cluster.role], version: `${firmwareVersion.split('.')[0]} F${firmwareVersion.split('.')[1]}` });
 				return reply(200, { key: 'about_info', body, meta: listMeta(path, { remaining_seconds: remaining(p) }) });
 			}
 			return reply(200, { key: 'about_info', body, meta: listMeta(path) });
@@ -904,6 +967,10 @@ function createSpsSim(options = {}) {
 		if (!found) return send(404, errorBody('NotFound', { path, message: 'The requested resource was not found' }, path));
 		const { node, memberKey } = found;
 		if (method === 'GET') {
+			if (node.writeOnly && memberKey === undefined) {
+				return send(405, errorBody('MethodNotAllowed', { path, method, message: 'Passwords cannot be listed' }, path));
+			}
+			if (node.writeOnly) return send(200, { key: memberKey, body: {}, meta: meta(path) });
 			if (memberKey !== undefined) return send(200, { key: memberKey, body: renderRefs(node.members.get(memberKey)), meta: meta(path) });
 			if (node.kind === 'object') return send(200, { key: parts[parts.length - 1] ?? 'configuration', body: renderRefs(node.body), meta: meta(path) });
 			if (node.kind === 'container') {
@@ -914,27 +981,116 @@ function createSpsSim(options = {}) {
 				meta: meta(path),
 			});
 		}
-		if (method !== 'PUT') return send(405, errorBody('MethodNotAllowed', { path, method }, path));
+		const isList = node.kind === 'list' && memberKey === undefined;
+		const isEntry = memberKey !== undefined;
+		const allowed = method === 'POST' ? isList : method === 'DELETE' ? isEntry && !node.writeOnly : method === 'PUT' ? !isList && node.kind !== 'container' && !node.writeOnly : false;
+		if (!allowed) {
+			const why = {
+				POST: 'POST creates entries of lists only',
+				DELETE: node.writeOnly ? 'Password objects cannot be deleted' : 'DELETE removes entries of lists only',
+				PUT: node.writeOnly ? 'Password objects cannot be changed' : 'PUT is only allowed on objects',
+			}[method];
+			return send(405, errorBody('MethodNotAllowed', { path, method, ...(why ? { message: why } : {}) }, path));
+		}
 		if (p.kind === 'apikey') {
 			return send(403, errorBody('Unauthorized', { path, message: 'API key authentication cannot change the configuration; log in with a password or certificate' }, path));
 		}
-		if (node.kind === 'container' || (node.kind === 'list' && memberKey === undefined)) {
-			return send(405, errorBody('MethodNotAllowed', { path, method, message: 'PUT is only allowed on objects' }, path));
+		if (method !== 'DELETE' && ctx.json === undefined) return send(400, errorBody('SyntacticError', { path: '/', message: 'The body is not valid JSON' }, path));
+		// READING: with LDAP authentication, local users are disabled and cannot be managed (documented); SPS refuses the
+		// change with a 400 saying so (the status and code are unverified)
+		if (options.authBackend === 'ldap' && parts.slice(0, 3).join('/') === 'aaa/local_database/users') {
+			return send(400, errorBody('SemanticError', { message: 'Local users cannot be managed when LDAP authentication is enabled' }, path));
 		}
-		if (ctx.json === undefined) return send(400, errorBody('SyntacticError', { path: '/', message: 'The body is not valid JSON' }, path));
 		// READING: the first change opens the transaction automatically (6.x+ docs).
 		const r = openTx(p);
 		if (r.error) return send(...r.error);
 		const tree = r.tx.tree;
 		const target = resolveConfig(tree, parts);
-		const current = target.memberKey !== undefined ? target.node.members.get(target.memberKey) : target.node.body;
+		const list = target.node;
+		if (method === 'DELETE') {
+			const body = list.members.get(target.memberKey);
+			if (list.unique === 'name' && body.name === 'admin' && parts[2] === 'users') {
+				return send(400, errorBody('SemanticError', { path: 'name', message: 'The admin user cannot be deleted' }, path));
+			}
+			// READING: an entry that other objects still reference cannot be deleted (400, naming the referrer)
+			const referrer = referrerOf(tree, path);
+			if (referrer) return send(400, errorBody('SemanticError', { path, message: `The object is still referenced by ${referrer}` }, path));
+			list.members.delete(target.memberKey);
+			return send(200, { meta: meta(path) });
+		}
+		if (list.writeOnly) {
+			// POST /api/configuration/passwords {"plain": "…"} (or the SHA-256 hash form): a reference key, nothing else
+			const plain = ctx.json?.plain;
+			if (typeof plain !== 'string' || !plain) {
+				return send(400, errorBody('SyntacticError', { path: 'plain', message: 'Expected {"plain": "<password>"}' }, path));
+			}
+			const key = crypto.randomUUID();
+			list.members.set(key, { hash: crypto.createHash('sha256').update(plain).digest('hex') });
+			sim.storedPasswords.push(plain);
+			return send(201, { key, meta: meta(`${path}/${key}`) });
+		}
+		const current = method === 'POST' ? list.template ?? [...list.members.values()][0] : target.memberKey !== undefined ? list.members.get(target.memberKey) : list.body;
+		if (current === undefined) return send(405, errorBody('MethodNotAllowed', { path, method, message: 'Entries cannot be created in this list' }, path));
 		const accepted = acceptBody(current, ctx.json);
 		if (accepted.error) return send(400, errorBody(accepted.error.code, accepted.error.details, path));
-		const problem = target.node.validate?.(accepted.body);
+		const problem = list.validate?.(accepted.body) ?? referenceProblem(tree, accepted.body, target.memberKey);
 		if (problem) return send(400, errorBody('SemanticError', problem, path));
-		if (target.memberKey !== undefined) target.node.members.set(target.memberKey, accepted.body);
-		else target.node.body = accepted.body;
+		if (list.unique) {
+			const clash = [...(list.members ?? new Map())].find(([k, v]) => k !== target.memberKey && v[list.unique] === accepted.body[list.unique]);
+			if (clash) return send(400, errorBody('SemanticError', { path: list.unique, message: `An entry with this ${list.unique} already exists: ${accepted.body[list.unique]}` }, path));
+		}
+		if (method === 'POST') {
+			// READING: the key of a new entry is generated by SPS and returned with 201 (documented: "the key of the created object")
+			const key = hex(11);
+			list.members.set(key, accepted.body);
+			return send(201, { key, meta: meta(`${path}/${key}`) });
+		}
+		if (target.memberKey !== undefined) list.members.set(target.memberKey, accepted.body);
+		else list.body = accepted.body;
 		return send(200, { key: memberKey ?? parts[parts.length - 1], meta: meta(path) });
+	}
+
+	/** The href of an object that references `href` (anywhere in the configuration tree), or undefined. */
+	function referrerOf(tree, href) {
+		let found;
+		const walk = (v, at) => {
+			if (found || v === null || typeof v !== 'object') return;
+			if (Array.isArray(v)) return v.forEach((x) => walk(x, at));
+			if (v.$ref === href) found = at;
+			else for (const x of Object.values(v)) walk(x, at);
+		};
+		const visit = (node, at) => {
+			if (node.kind === 'container') for (const [k, c] of Object.entries(node.children)) visit(c, `${at}/${k}`);
+			else if (node.kind === 'list') for (const [k, b] of node.members) walk(b, `${at}/${k}`);
+			else walk(node.body, at);
+		};
+		visit(tree, '/api/configuration');
+		return found;
+	}
+
+	/**
+	 * References written as key strings must point at something that exists (in this transaction); a password
+	 * reference may be used by one object only (documented).
+	 */
+	function referenceProblem(tree, body, selfKey) {
+		const refs = [];
+		const walk = (v, at) => {
+			if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${at}.${i}`));
+			else if (v && typeof v === 'object') {
+				if (typeof v.$ref === 'string') refs.push({ href: v.$ref, at });
+				else for (const [k, x] of Object.entries(v)) walk(x, at ? `${at}.${k}` : k);
+			}
+		};
+		walk(body, '');
+		for (const { href, at } of refs) {
+			const target = resolveConfig(tree, href.split('/').filter(Boolean).slice(2));
+			if (!target || target.memberKey === undefined) return { path: at, message: `No object with the key ${href.split('/').pop()}` };
+			if (href.startsWith('/api/configuration/passwords/')) {
+				const users = resolveConfig(tree, ['aaa', 'local_database', 'users']).node;
+				for (const [k, v] of users.members) if (k !== selfKey && v.password?.$ref === href) return { path: at, message: 'This password object is already referenced' };
+			}
+		}
+		return undefined;
 	}
 
 	function audit(ctx, p, meta) {
@@ -978,8 +1134,8 @@ function createSpsSim(options = {}) {
 		if (rest.length === 0) {
 			// READING: hidden sessions (body.hidden) are neither listed nor counted; options.countHidden models the
 			// other reading (counted in match_count, never served), i.e. SPS serving fewer than its match_count.
-			let list = state.audit.filter((s) => !s.body.hidden);
-			let hiddenMatches = options.countHidden ? state.audit.filter((s) => s.body.hidden) : [];
+			let list = state.audit.filter((s) => !s.body.hidden && visibleHere(s));
+			let hiddenMatches = options.countHidden ? state.audit.filter((s) => s.body.hidden && visibleHere(s)) : [];
 			const start = query.get('start');
 			const end = query.get('end');
 			for (const [name, v] of [['start', start], ['end', end]]) {
@@ -1025,9 +1181,27 @@ function createSpsSim(options = {}) {
 		const s = state.audit.find((x) => x.key === rest[0]);
 		if (!s) return send(404, errorBody('NotFound', { path, message: 'No such session' }, path));
 		if (rest.length === 1) return send(200, { key: s.key, body: clone(s.body), meta: meta(path) });
-		if (rest.length === 2 && (rest[1] === 'alerts' || rest[1] === 'events')) {
-			const list = (rest[1] === 'alerts' ? state.alerts : state.events).get(s.key) ?? [];
+		if (rest.length === 2 && (rest[1] === 'alerts' || rest[1] === 'events' || rest[1] === 'trail_downloads')) {
+			const list = { alerts: state.alerts, events: state.events, trail_downloads: state.trailDownloads }[rest[1]].get(s.key) ?? [];
 			const r = paging(list, path);
+			if (r.error) return send(400, r.error);
+			return send(200, { items: clone(r.page), meta: r.meta });
+		}
+		// READING: the content search is served at the documented `…/content/` (with the slash); `…/content` is not
+		if (rest.length === 2 && rest[1] === 'content' && (path.endsWith('/content/') || options.contentWithoutSlash)) {
+			const q = query.get('q');
+			// "Not using the ?q option or an empty ?q will result in an empty items list" (documented)
+			if (q === null || !q.trim()) {
+				const r = paging([], path);
+				return send(200, { items: [], meta: r.meta });
+			}
+			// "Do not begin the expression with the * wildcard" (documented; READING: refused with 400)
+			if (q.trim().startsWith('*')) return send(400, errorBody('InvalidQuery', { q, message: 'The search expression must not start with a wildcard (*)' }, path));
+			// READING: a Lucene subset — every term (or "quoted phrase") must occur in the line; a trailing * is a prefix
+			const terms = (q.match(/"[^"]*"|\S+/g) ?? []).map((t) => t.replace(/^"|"$/g, '').toLowerCase()).filter((t) => t && t !== 'and');
+			const hit = (line) => terms.every((t) => line.content.toLowerCase().includes(t.replace(/\*$/, '')));
+			const lines = s.body.recording.index_status === 'INDEXED' ? (state.content.get(s.key) ?? []).filter(hit) : [];
+			const r = paging(lines, path);
 			if (r.error) return send(400, r.error);
 			return send(200, { items: clone(r.page), meta: r.meta });
 		}
@@ -1040,7 +1214,9 @@ function createSpsSim(options = {}) {
 		const id = query.get('id');
 		if (!id) return send(400, errorBody('SessionIdMissing', { message: 'The id parameter is required' }, path));
 		const s = state.audit.find((x) => x.body.recording.session_id === id && x.body.active);
-		if (!s) return send(404, errorBody('SessionCouldNotBeFound', { id, message: 'No active session with this id' }, path));
+		// a cluster node closes its own sessions; the Search Master also those of its Search Minions (documented)
+		const reachable = s && (s.body.node_id === selfNode || (cluster.role === 'search-master' && !cluster.localNodes.includes(s.body.node_id)));
+		if (!reachable) return send(404, errorBody('SessionCouldNotBeFound', { id, message: 'No active session with this id' }, path));
 		if (state.terminateFails.has(id)) return send(500, errorBody('SessionTerminationFailed', { id, message: 'Failed to terminate the session' }, path));
 		s.body.active = false;
 		s.body.end_time = iso(clock.now());
@@ -1063,6 +1239,28 @@ function createSpsSim(options = {}) {
 			for (let i = 0; i < count; i++) out.push(makeAuditSession(startMs + i * stepMs, { active, body, noAlerts }));
 			return out;
 		},
+		/** passwords SPS received for password references (the leak checks look for each) */
+		storedPasswords: [],
+		/** someone downloads the audit trail of a session (the trail_downloads list) */
+		addTrailDownload(key, download = {}) {
+			const list = state.trailDownloads.get(key) ?? [];
+			const d = { from_api: false, ip_address: '10.20.30.40', time: iso(clock.now()), username: 'admin', ...download };
+			list.push(d);
+			state.trailDownloads.set(key, list);
+			return d;
+		},
+		/** indexed content lines of a session (content search) */
+		addContent(key, lines) {
+			const list = state.content.get(key) ?? [];
+			for (const line of lines) list.push({ channel_id: 2, record_id: `${key}-c${list.length + 100}`, time: iso(clock.now()), type: 'command', ...line });
+			state.content.set(key, list);
+		},
+		/** a committed local user or group body by name (renderRefs form), or undefined */
+		localEntry(kind, name) {
+			const list = resolveConfig(state.config, ['aaa', 'local_database', kind]).node;
+			for (const [key, body] of list.members) if (body.name === name) return { key, ...renderRefs(body) };
+			return undefined;
+		},
 		addAlert(key, alert) {
 			const list = state.alerts.get(key) ?? [];
 			const a = { alert_type: 'adp.event.command', channel_id: 1, matched_action: 'notify', matched_content: 'rm -rf', matched_regexp: 'rm -rf', record_id: `${key}-a${list.length + 100}`, rule_name: 'PatternMatcherRule', time: iso(clock.now()), ...alert };
@@ -1081,6 +1279,8 @@ function createSpsSim(options = {}) {
 			for (const k of gone) {
 				state.alerts.delete(k);
 				state.events.delete(k);
+				state.content.delete(k);
+				state.trailDownloads.delete(k);
 			}
 		},
 		/** hides sessions from searches (body.hidden = true) */
@@ -1180,3 +1380,18 @@ async function startSpsFixture(options = {}) {
 }
 
 module.exports.startSpsFixture = startSpsFixture;
+
+/**
+ * Runs the SPS nodes at one node version in this test process. The harness gives a node the version its
+ * description declares, which since 1.1 is a list ([1, 1.1]); n8n itself gives a new node its defaultVersion and a
+ * saved one the version it was saved with. Returns a function that restores the declared versions.
+ */
+function pinSpsVersion(version) {
+	const { nodeTypesMap, PACKAGE } = require('../harness');
+	const types = ['safeguardSps', 'safeguardSpsTrigger'].map((n) => nodeTypesMap[`${PACKAGE}.${n}`]).filter(Boolean);
+	const saved = types.map((t) => t.description.version);
+	for (const t of types) t.description.version = version;
+	return () => types.forEach((t, i) => (t.description.version = saved[i]));
+}
+
+module.exports.pinSpsVersion = pinSpsVersion;

@@ -7,6 +7,8 @@ import * as activeSession from './activeSession';
 import * as apiKey from './apiKey';
 import * as auditSession from './auditSession';
 import * as configuration from './configuration';
+import * as localGroup from './localGroup';
+import * as localUser from './localUser';
 import * as system from './system';
 import * as transaction from './transaction';
 
@@ -15,6 +17,8 @@ const resources: Record<string, { operations: Record<string, OperationModule> }>
 	apiKey,
 	auditSession,
 	configuration,
+	localGroup,
+	localUser,
 	system,
 	transaction,
 };

@@ -51,7 +51,10 @@ interface ListResponse {
 	meta?: IDataObject;
 }
 
-/** The identity of an audit list entry: a session's key, an alert's or event's record id. */
+/**
+ * The identity of an audit list entry: a session's key, an alert's or event's record id. Entries without one (an
+ * audit-trail download) are told apart by their whole content (the shared pager's JSON key).
+ */
 function entryKey(entry: IDataObject): string | undefined {
 	if (typeof entry.key === 'string') return entry.key;
 	if (typeof entry.record_id === 'string' || typeof entry.record_id === 'number') return String(entry.record_id);
@@ -73,7 +76,7 @@ export async function pageAuditList(
 	want: number,
 	operation: string,
 	itemIndex?: number,
-	options: { serverTime?: boolean; concurrent?: boolean; concurrency?: number } = {},
+	options: { serverTime?: boolean; concurrent?: boolean; concurrency?: number; trailingSlash?: boolean } = {},
 ): Promise<PagedList> {
 	let serverTime: number | undefined;
 	let firstMatchCount: number | undefined;
@@ -88,6 +91,7 @@ export async function pageAuditList(
 			operation,
 			itemIndex,
 			returnFullResponse: full,
+			trailingSlash: options.trailingSlash,
 			// pages read at once share one renewal of a refused session; the first page of a read is alone in flight
 			concurrent: options.concurrent === true || (concurrency > 1 && !first),
 		})) as IDataObject;

@@ -24,6 +24,10 @@ export interface SpsCall {
 	returnFullResponse?: boolean;
 	/** sent alongside other requests of this execution: a refused session is renewed once for all of them */
 	concurrent?: boolean;
+	/** values of this request that must never appear in a message (a password being stored), besides the credential's */
+	secrets?: string[];
+	/** the path ends with "/" as SPS documents it (`…/content/?q=`) */
+	trailingSlash?: boolean;
 }
 
 /** The credential of this execution context (read once per context, shared with the request layer). */
@@ -75,6 +79,14 @@ export function spsMapError(failure: HttpFailure, call: SpsCall, authType: strin
 			message: `${SPS} did not accept the login session for ${call.operation} even after logging in again (HTTP 401${said ? `, "${said}"` : ''})`,
 			description:
 				"Check that the user has the REST API privilege, and that the n8n server's clock is synchronised with SPS (SPS rejects sessions when the clocks differ).",
+			applianceMessage: said,
+		};
+	}
+	if (/(^|\/)aaa\/local_database\/users(\/|$)/.test(call.path) && call.method !== 'GET' && /ldap/i.test(all)) {
+		return {
+			message: `${SPS} does not let local users be managed while LDAP authentication is active${quote}`,
+			description:
+				'SPS authenticates its users against an LDAP directory (Users & Access Control → Settings): local user accounts are disabled and cannot be created, changed or deleted. Manage the person in the directory (SPS privileges follow local groups that name the LDAP groups or users), or switch SPS back to local authentication.',
 			applianceMessage: said,
 		};
 	}
@@ -138,7 +150,7 @@ export function spsMapError(failure: HttpFailure, call: SpsCall, authType: strin
 		};
 	}
 	if (status === 405) {
-		return { message: `${SPS} does not allow ${call.method} on /api/${apiPathSafe(call.path)}${quote}`, description: 'Use a path of a single object (not a list or folder).', applianceMessage: said };
+		return { message: `${SPS} does not allow ${call.method} on /api/${apiPathSafe(call.path)}${quote}`, description: METHOD_ADVICE[call.method] ?? METHOD_ADVICE.GET, applianceMessage: said };
 	}
 	if (status === 411) {
 		return { message: `${SPS} demanded a request body length (HTTP 411) for ${call.operation}`, description: 'A proxy between n8n and SPS may have removed the body.', applianceMessage: said };
@@ -157,6 +169,14 @@ export function spsMapError(failure: HttpFailure, call: SpsCall, authType: strin
 	if (said) return { message: `${SPS} answered HTTP ${status} to ${call.operation}: "${said}"`, applianceMessage: said };
 	return undefined;
 }
+
+/** What a 405 means for each method: SPS creates in lists, replaces objects and deletes list entries. */
+const METHOD_ADVICE: Record<string, string> = {
+	GET: 'SPS does not let this path be read (some, like configuration/passwords, are write-only).',
+	PUT: 'Use a path of a single object (not a list or folder).',
+	POST: 'Give the path of a list to add an entry to (e.g. configuration/ssh/connections), not of an object or folder.',
+	DELETE: 'Give the path of one entry of a list (e.g. configuration/ssh/connections/<key>): SPS deletes list entries, not objects or folders.',
+};
 
 function apiPathSafe(p: string): string {
 	try {
@@ -190,7 +210,7 @@ export async function spsRequest(this: RequestContext, call: SpsCall): Promise<I
 	}
 	const options: IHttpRequestOptions = {
 		method: call.method,
-		url: `/${path}`,
+		url: `/${path}${call.trailingSlash ? '/' : ''}`,
 		json: true,
 		headers: {},
 	};
@@ -210,7 +230,7 @@ export async function spsRequest(this: RequestContext, call: SpsCall): Promise<I
 			outcomeHint: call.outcomeHint,
 			itemIndex: call.itemIndex,
 			concurrent: call.concurrent,
-			secrets: spsSecrets(credentials),
+			secrets: [...spsSecrets(credentials), ...(call.secrets ?? [])],
 			mapError: (failure) => spsMapError(failure, { ...call, path }, authType),
 			validate: (body) => notJson(body, call.method !== 'GET'),
 			tlsDescription: tlsAdvice(credentials),

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, NodeApiError } from 'n8n-workflow'
 import { NodeOperationError } from 'n8n-workflow';
 
 import { toNodeError } from '../../shared/errors';
+import { warningHint } from '../../shared/hints';
 import { spsCredentials, spsRequest } from './request';
 import { SPS, spsAuthType } from './session';
 
@@ -38,7 +39,15 @@ export async function transactionStatus(this: IExecuteFunctions, itemIndex: numb
 export async function transactionChanges(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const res = await spsRequest.call(this, { method: 'GET', path: 'transaction/changes', operation: 'list the transaction changes', itemIndex });
 	const changes = res.changes ?? (res.body as IDataObject | undefined)?.changes;
-	return Array.isArray(changes) ? (changes as IDataObject[]) : [];
+	return Array.isArray(changes) ? (changes as IDataObject[]).map(withoutPasswordValues) : [];
+}
+
+/** A change of a password object keeps its path and type; its values (the password or its hash) are never shown. */
+function withoutPasswordValues(change: IDataObject): IDataObject {
+	if (!/(^|\/)configuration\/passwords(\/|$)/.test(String(change.path ?? ''))) return change;
+	const out: IDataObject = { ...change };
+	for (const k of ['old_value', 'new_value']) if (out[k] !== null && out[k] !== undefined) out[k] = '(password, not shown)';
+	return out;
 }
 
 /** POST /api/transaction (with a body: SPS answers 411 without Content-Length). Takes the configuration lock. */
@@ -175,4 +184,33 @@ export async function withTransaction(
 		rollbackError = error;
 	}
 	throw failed.call(this, nodeError, itemIndex, stage, rollbackError === undefined ? 'done' : 'failed', rollbackError);
+}
+
+/** The hint of a change left pending in the login session's transaction (Auto-Commit off). */
+export const PENDING_HINT =
+	'The change is pending in the SPS transaction of this login session: commit it with Transaction → Commit (or discard it with Roll Back).';
+
+/**
+ * A configuration change with the node's transaction discipline (every operation that changes the configuration
+ * goes through here): API keys are refused before any request; Auto-Commit on → {@link withTransaction} (open,
+ * change, commit; rolled back on any failure, nothing changed); off → the change joins this login session's
+ * transaction (opened when needed) and stays pending until Transaction → Commit, with a hint saying so.
+ */
+export async function changeConfiguration(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	change: { what: string; autoCommit: boolean },
+	apply: () => Promise<IDataObject>,
+): Promise<IDataObject> {
+	const what = change.what.charAt(0).toUpperCase() + change.what.slice(1);
+	await requireTransactionAuth.call(this, what, itemIndex);
+	if (change.autoCommit) {
+		const out = await withTransaction.call(this, itemIndex, change.what, apply);
+		return { ...out, committed: true };
+	}
+	const status = await transactionStatus.call(this, itemIndex);
+	if (status.status !== 'open') await openTransaction.call(this, itemIndex);
+	const out = await apply();
+	warningHint.call(this, PENDING_HINT);
+	return { ...out, committed: false, transaction: 'open' };
 }

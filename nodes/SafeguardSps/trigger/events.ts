@@ -7,6 +7,7 @@ import type { HealthMetric, HealthScale } from '../transport/health';
 import { healthMetrics } from '../transport/health';
 import { AUDIT_RESULT_CAP, expandEntries, pageAuditList, parseDateHeader, shortfallWarning } from '../transport/paging';
 import { flatten, spsRequest } from '../transport/request';
+import { runningQuery } from '../transport/sessions';
 
 /**
  * Polling logic of the SPS trigger. State lives in the node's workflow static data, one object per event, so
@@ -116,13 +117,6 @@ export interface AlertPollOptions {
 	query: string;
 	overlapMinutes: number;
 	concurrency: number;
-}
-
-/** The user's query narrowed to running sessions (`active` is a boolean session field of SPS's search). */
-export function runningQuery(query: string): string {
-	if (!query) return 'active:true';
-	// AND binds tighter than OR in SPS's search expressions: keep the user's alternatives together
-	return /\sOR\s/.test(query) ? `(${query}) AND active:true` : `${query} AND active:true`;
 }
 
 interface AlertRow {

@@ -1,8 +1,9 @@
 'use strict';
 /**
- * SPS actions around transactions: commit, API-key create/delete, configuration update; the configuration
- * lock held by another administrator; API-key tokens in outputs and logs; a Return All while SPS records, deletes and
- * hides sessions; New Alert on a session that has been running for hours; the CSRF token of Get Current User.
+ * SPS actions around transactions: commit, API-key create/delete, configuration update, create and delete,
+ * local users and groups (create, update, delete); the configuration lock held by another administrator; API-key
+ * tokens and local users' passwords in outputs and logs; a Return All while SPS records, deletes and hides sessions;
+ * New Alert on a session that has been running for hours; the CSRF token of Get Current User.
  */
 const { count } = require('./common');
 const { delayAnswer, onRequest } = require('../lib/hooks');
@@ -38,6 +39,63 @@ const N8N1_NO_CLIENT_CERT = "n8n 1.x's httpRequest ignores agentOptions: no CA a
 function sps(id, title, expected, run, expect, extra = {}) {
 	return { appliance: 'sps', id, title, expected, run, expect, ...extra };
 }
+
+const USERS = '/api/configuration/aaa/local_database/users';
+const GROUPS = '/api/configuration/aaa/local_database/groups';
+const CHANNELS = '/api/configuration/ssh/channel_policies';
+const AUDITOR = '46785097158061f46c63d0';
+// a local user's password, given by an expression so that the workflow's own parameters do not hold it: wherever the
+// leak check finds it, the node put it there
+const USER_PASSWORD = 'Fault-User-Pw-7731';
+const passwordParam = "={{ 'Fault-User' + '-Pw-' + '7731' }}";
+const byKey = (value) => ({ __rl: true, mode: 'id', value });
+const userNames = (sim) => [...sim.state.config.children.aaa.children.local_database.children.users.members.values()].map((u) => u.name);
+const groupMembers = (sim, key) => sim.state.config.children.aaa.children.local_database.children.groups.members.get(key)?.members;
+
+/**
+ * An action inside a transaction whose answer is lost (the connection resets after SPS did the work): the request
+ * is sent once and not resent, the error says so, and the configuration is unchanged (rolled back) — or, when the
+ * commit's answer is lost, the commit is neither resent nor rolled back. `changed(sim)` says whether SPS's committed
+ * configuration holds the change.
+ */
+function lostAnswer(id, title, { params, method, path, commit = false, changed, prepare }) {
+	return sps(
+		id,
+		title,
+		commit
+			? 'commit sent once, not resent, not rolled back; error says the outcome is unknown and how to check; the change is committed'
+			: 'sent once, not resent; rolled back, nothing changed; error says what happened',
+		async (ctx) => {
+			ctx.secret('local user password', USER_PASSWORD);
+			const sim = await ctx.sim();
+			if (prepare) await prepare(sim);
+			sim.faults.add({ method: commit ? 'PUT' : method, path: commit ? '/api/transaction' : path, reset: 'after' });
+			const r = await ctx.run(ctx.engine(sim), params);
+			return { r, sim };
+		},
+		({ r, sim }) => {
+			const v = verdict();
+			const text = errorText(r);
+			v.eq(count(sim, path, method), 1, 'action requests');
+			v.ok(!!r.error, 'fails');
+			v.match(text, /outcome .*unknown/i, 'says the outcome is unknown');
+			if (commit) {
+				v.eq(txPuts(sim), 1, 'commit requests');
+				v.eq(count(sim, '/api/transaction', 'DELETE'), 0, 'rollbacks');
+				v.match(text, /Get Status|Get Changes/, 'how to check');
+				v.ok(changed(sim), 'committed on SPS');
+			} else {
+				v.match(text, /rolled back/i, 'says it was rolled back');
+				v.eq(sim.state.commits, 0, 'commits');
+				v.ok(!changed(sim), 'configuration unchanged');
+			}
+			return v.done(`${count(sim, path, method)} ${method} ${path.replace('/api/configuration/', '')}, ${sim.state.commits} commit(s); "${text}"`);
+		},
+	);
+}
+
+const newChannelPolicy = JSON.stringify({ name: 'fault-policy', rules: [] });
+const policyNames = (sim) => [...sim.state.config.children.ssh.children.channel_policies.members.values()].map((p) => p.name);
 
 module.exports = [
 	sps(
@@ -434,5 +492,123 @@ module.exports = [
 			return v.done(`"${text}"`);
 		},
 		{ limitationOnN8n1: N8N1_NO_CLIENT_CERT }
+	),
+	lostAnswer('config-create-answer-lost', 'Configuration → Create (auto-commit); the connection resets after SPS added the entry', {
+		params: { resource: 'configuration', operation: 'create', listPath: 'configuration/ssh/channel_policies', fields: newChannelPolicy },
+		method: 'POST',
+		path: CHANNELS,
+		changed: (sim) => policyNames(sim).includes('fault-policy'),
+	}),
+	lostAnswer('config-create-commit-lost', 'Configuration → Create (auto-commit); the commit answer is lost', {
+		params: { resource: 'configuration', operation: 'create', listPath: 'configuration/ssh/channel_policies', fields: newChannelPolicy },
+		method: 'POST',
+		path: CHANNELS,
+		commit: true,
+		changed: (sim) => policyNames(sim).includes('fault-policy'),
+	}),
+	lostAnswer('config-delete-answer-lost', 'Configuration → Delete (auto-commit); the connection resets after SPS deleted the entry', {
+		// shell-and-sftp is referenced by the ssh-lab connection: delete that one's reference first
+		params: { resource: 'configuration', operation: 'delete', listPath: 'configuration/ssh/connections', entryKey: byKey('9a1b2c3d4e5f60718293a4') },
+		method: 'DELETE',
+		path: '/api/configuration/ssh/connections/9a1b2c3d4e5f60718293a4',
+		changed: (sim) => !sim.configBody('/api/configuration/ssh/connections/9a1b2c3d4e5f60718293a4'),
+	}),
+	lostAnswer('local-user-password-answer-lost', 'Local User → Create; the connection resets after SPS stored the password reference', {
+		params: { resource: 'localUser', operation: 'create', name: 'jdoe', password: passwordParam, options: { groups: ['-401'] } },
+		method: 'POST',
+		path: '/api/configuration/passwords',
+		changed: (sim) => userNames(sim).includes('jdoe') || sim.state.config.children.passwords.members.size !== 2,
+	}),
+	lostAnswer('local-user-create-answer-lost', 'Local User → Create in a group; the connection resets after SPS created the user', {
+		params: { resource: 'localUser', operation: 'create', name: 'jdoe', password: passwordParam, options: { groups: ['-401'] } },
+		method: 'POST',
+		path: USERS,
+		changed: (sim) => userNames(sim).includes('jdoe') || groupMembers(sim, '-401').includes('jdoe'),
+	}),
+	lostAnswer('local-user-create-commit-lost', 'Local User → Create in a group; the commit answer is lost', {
+		params: { resource: 'localUser', operation: 'create', name: 'jdoe', password: passwordParam, options: { groups: ['-401'] } },
+		method: 'POST',
+		path: USERS,
+		commit: true,
+		changed: (sim) => userNames(sim).includes('jdoe') && groupMembers(sim, '-401').includes('jdoe'),
+	}),
+	lostAnswer('local-user-update-answer-lost', 'Local User → Update (new password and name); the connection resets after SPS changed the user', {
+		params: { resource: 'localUser', operation: 'update', userId: byKey(AUDITOR), updateFields: { name: 'auditor2', password: passwordParam } },
+		method: 'PUT',
+		path: `${USERS}/${AUDITOR}`,
+		changed: (sim) => userNames(sim).includes('auditor2') || !groupMembers(sim, '-401').includes('auditor'),
+	}),
+	lostAnswer('local-user-delete-answer-lost', 'Local User → Delete; the connection resets after SPS deleted the user', {
+		params: { resource: 'localUser', operation: 'delete', userId: byKey(AUDITOR) },
+		method: 'DELETE',
+		path: `${USERS}/${AUDITOR}`,
+		changed: (sim) => !userNames(sim).includes('auditor') || !groupMembers(sim, '-401').includes('auditor'),
+	}),
+	lostAnswer('local-user-membership-answer-lost', 'Local User → Delete; the connection resets after SPS removed the name from a group', {
+		params: { resource: 'localUser', operation: 'delete', userId: byKey(AUDITOR) },
+		method: 'PUT',
+		path: `${GROUPS}/-402`,
+		changed: (sim) => !userNames(sim).includes('auditor') || !groupMembers(sim, '-402').includes('auditor'),
+	}),
+	lostAnswer('local-group-create-answer-lost', 'Local Group → Create; the connection resets after SPS created the group', {
+		params: { resource: 'localGroup', operation: 'create', name: 'fault-group', members: 'auditor' },
+		method: 'POST',
+		path: GROUPS,
+		changed: (sim) => [...sim.state.config.children.aaa.children.local_database.children.groups.members.values()].some((g) => g.name === 'fault-group'),
+	}),
+	lostAnswer('local-group-update-answer-lost', 'Local Group → Update (add a member); the connection resets after SPS changed the group', {
+		params: { resource: 'localGroup', operation: 'update', groupId: byKey('-403'), membersMode: 'add', members: 'auditor' },
+		method: 'PUT',
+		path: `${GROUPS}/-403`,
+		changed: (sim) => groupMembers(sim, '-403').includes('auditor'),
+	}),
+	lostAnswer('local-group-delete-answer-lost', 'Local Group → Delete; the connection resets after SPS deleted the group', {
+		params: { resource: 'localGroup', operation: 'delete', groupId: byKey('-403') },
+		method: 'DELETE',
+		path: `${GROUPS}/-403`,
+		changed: (sim) => groupMembers(sim, '-403') === undefined,
+	}),
+	sps(
+		'local-user-create-password-nowhere',
+		'Local User → Create succeeds, then the same name again fails (SPS refuses a duplicate)',
+		'the password reached SPS once per attempt and appears in no output, message or log',
+		async (ctx) => {
+			ctx.secret('local user password', USER_PASSWORD);
+			const sim = await ctx.sim();
+			const engine = ctx.engine(sim);
+			const params = { resource: 'localUser', operation: 'create', name: 'jdoe', password: passwordParam };
+			const ok = await ctx.run(engine, params);
+			const again = await ctx.run(engine, params);
+			return { ok, again, sim };
+		},
+		({ ok, again, sim }) => {
+			const v = verdict();
+			v.ok(!ok.error, `created (${errorText(ok)})`);
+			v.match(errorText(again), /already exists/, 'the duplicate is refused with SPS’s reason');
+			v.eq(sim.storedPasswords.filter((p) => p === USER_PASSWORD).length, 2, 'passwords SPS received');
+			v.eq(userNames(sim).filter((n) => n === 'jdoe').length, 1, 'users named jdoe');
+			return v.done(`created once; the second attempt: "${errorText(again)}"`);
+		},
+	),
+	sps(
+		'lock-held-by-other-local-user-create',
+		'Local User → Create while another administrator holds the configuration lock',
+		'not retried; clear error naming who holds the lock; no password stored, no user created',
+		async (ctx) => {
+			ctx.secret('local user password', USER_PASSWORD);
+			const sim = await ctx.sim();
+			sim.lockByOther('other-admin');
+			const r = await ctx.run(ctx.engine(sim), { resource: 'localUser', operation: 'create', name: 'jdoe', password: passwordParam });
+			return { r, sim };
+		},
+		({ r, sim }) => {
+			const v = verdict();
+			const text = errorText(r);
+			v.match(text, /locked by "other-admin"/, 'names who holds the lock');
+			v.eq(count(sim, '/api/configuration/passwords', 'POST'), 0, 'password requests');
+			v.eq(count(sim, USERS, 'POST'), 0, 'create requests');
+			v.eq(sim.storedPasswords.length, 0, 'passwords SPS received');
+			return v.done(`"${text}"`);
+		},
 	),
 ];

@@ -3,19 +3,16 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { spsRequest } from '../../transport/request';
 import { requireTransactionAuth, withTransaction } from '../../transport/transaction';
-import { showFor } from '../common';
+import { showFor, textProperty } from '../common';
 
 export const description: INodeProperties[] = [
-	{
+	textProperty(showFor('apiKey', 'create'), {
 		displayName: 'Name',
 		name: 'name',
-		type: 'string',
 		required: true,
-		default: '',
 		placeholder: 'n8n_automation',
 		description: 'Name of the new key: letters, digits, underscore, dot or dash, no spaces',
-		displayOptions: showFor('apiKey', 'create'),
-	},
+	}),
 ];
 
 /**

@@ -4,6 +4,7 @@ import { returnAllOrLimit } from '../../../shared/descriptions';
 import { expandEntries } from '../../transport/paging';
 import { flatten, spsRequest } from '../../transport/request';
 import { includeBodyProperty, wanted } from '../common';
+import { API_KEY_SIMPLE, simplifyFor, simplifyOut } from '../simplify';
 
 export const description: INodeProperties[] = [
 	...returnAllOrLimit('apiKey', 'getMany'),
@@ -12,6 +13,7 @@ export const description: INodeProperties[] = [
 		'getMany',
 		'Whether to fetch each key whose list entry carries only its key and link (one request per key). The token itself is never shown again by SPS.',
 	),
+	...simplifyFor('apiKey', 'getMany'),
 ];
 
 /** GET /api/user/api_keys: the current user's keys (SPS never returns the token again). */
@@ -22,5 +24,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (this.getNodeParameter('includeBody', itemIndex, false) as boolean) {
 		entries = (await expandEntries.call(this, entries, 4, 'get an API key', itemIndex)).entries;
 	}
-	return entries.map(flatten);
+	return simplifyOut.call(this, itemIndex, entries.map(flatten), API_KEY_SIMPLE);
 }

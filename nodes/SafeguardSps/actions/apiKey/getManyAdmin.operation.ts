@@ -5,10 +5,11 @@ import { returnAllOrLimit } from '../../../shared/descriptions';
 import { toNodeError } from '../../../shared/errors';
 import { flatten, spsRequest } from '../../transport/request';
 import { wanted } from '../common';
+import { API_KEY_SIMPLE, simplifyFor, simplifyOut } from '../simplify';
 
 export const ADMIN_LIST_PATH = 'configuration/aaa/local_database/api_keys';
 
-export const description: INodeProperties[] = [...returnAllOrLimit('apiKey', 'getManyAdmin')];
+export const description: INodeProperties[] = [...returnAllOrLimit('apiKey', 'getManyAdmin'), ...simplifyFor('apiKey', 'getManyAdmin')];
 
 /**
  * Every user's API keys, for administrators. The endpoint is not in the public documentation of every version
@@ -28,5 +29,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		throw toNodeError(this.getNode(), error, itemIndex);
 	}
 	const entries = (Array.isArray(res.items) ? res.items : []) as IDataObject[];
-	return entries.slice(0, wanted.call(this, itemIndex)).map(flatten);
+	return simplifyOut.call(this, itemIndex, entries.slice(0, wanted.call(this, itemIndex)).map(flatten), API_KEY_SIMPLE);
 }

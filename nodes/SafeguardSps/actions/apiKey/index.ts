@@ -36,7 +36,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Many (All Users)',
 				value: 'getManyAdmin',
-				action: 'Get API keys of all users',
+				action: 'Get many API keys of all users',
 				description: 'Administrators: list every user’s API keys, where the appliance offers it',
 			},
 		],

@@ -2,11 +2,17 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { returnAllOrLimit } from '../../../shared/descriptions';
 import { AUDIT_RESULT_CAP } from '../../transport/paging';
-import { sessionKeyProperty, sessionSubList } from './get.operation';
+import { sessionKeyLocator } from '../common';
+import { EVENT_SIMPLE, simplifyFor } from '../simplify';
+import { sessionSubList } from './get.operation';
 
-export const description: INodeProperties[] = [sessionKeyProperty('getEvents'), ...returnAllOrLimit('auditSession', 'getEvents', AUDIT_RESULT_CAP)];
+export const description: INodeProperties[] = [
+	sessionKeyLocator('auditSession', 'getEvents'),
+	...returnAllOrLimit('auditSession', 'getEvents', AUDIT_RESULT_CAP),
+	...simplifyFor('auditSession', 'getEvents'),
+];
 
-/** GET /api/audit/sessions/<key>/events, paged (limit ≤ 500, offset): one item per entry. */
+/** GET /api/audit/sessions/<key>/events, paged (limit ≤ 500, offset): one item per event. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	return await sessionSubList.call(this, itemIndex, 'events');
+	return await sessionSubList.call(this, itemIndex, 'events', EVENT_SIMPLE);
 }

@@ -3,9 +3,11 @@ import type { INodeProperties } from 'n8n-workflow';
 import * as get from './get.operation';
 import * as getAlerts from './getAlerts.operation';
 import * as getEvents from './getEvents.operation';
+import * as getTrailDownloads from './getTrailDownloads.operation';
 import * as search from './search.operation';
+import * as searchContent from './searchContent.operation';
 
-export const operations = { get, getAlerts, getEvents, search };
+export const operations = { get, getAlerts, getEvents, getTrailDownloads, search, searchContent };
 
 export const description: INodeProperties[] = [
 	{
@@ -19,19 +21,25 @@ export const description: INodeProperties[] = [
 				name: 'Get',
 				value: 'get',
 				action: 'Get an audit session',
-				description: 'Get the full record of one recorded session',
+				description: 'Get one recorded session',
 			},
 			{
 				name: 'Get Alerts',
 				value: 'getAlerts',
-				action: 'Get the alerts of a session',
+				action: 'Get alerts of an audit session',
 				description: 'List the content-policy alerts raised in one session',
 			},
 			{
 				name: 'Get Events',
 				value: 'getEvents',
-				action: 'Get the events of a session',
+				action: 'Get events of an audit session',
 				description: 'List the indexed events (commands, window titles) of one session',
+			},
+			{
+				name: 'Get Trail Downloads',
+				value: 'getTrailDownloads',
+				action: 'Get trail downloads of an audit session',
+				description: 'List who downloaded the recording (audit trail) of one session, from where and when',
 			},
 			{
 				name: 'Search',
@@ -39,11 +47,19 @@ export const description: INodeProperties[] = [
 				action: 'Search audit sessions',
 				description: 'Search recorded (active and closed) sessions',
 			},
+			{
+				name: 'Search Content',
+				value: 'searchContent',
+				action: 'Search content of an audit session',
+				description: 'Find commands or screen text inside one indexed session',
+			},
 		],
 		default: 'search',
 	},
 	...get.description,
 	...getAlerts.description,
 	...getEvents.description,
+	...getTrailDownloads.description,
 	...search.description,
+	...searchContent.description,
 ];

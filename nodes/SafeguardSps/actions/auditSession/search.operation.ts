@@ -4,7 +4,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { warnInOutput, warningHint } from '../../../shared/hints';
 import { AUDIT_RESULT_CAP, expandEntries, pageAuditList, SESSION_SORT, shortfallWarning } from '../../transport/paging';
 import { flatten } from '../../transport/request';
-import { concurrencyOption, showFor, wanted } from '../common';
+import { concurrencyOption, optionsProperty, showFor, textProperty, versionedDefault, wanted } from '../common';
+import { SESSION_SIMPLE, simplifyFor, simplifyOut } from '../simplify';
 
 /**
  * Selected Fields by default: when (start_time; creation_time, which every SPS version's session has) and who (the
@@ -16,16 +17,41 @@ export const DEFAULT_FIELDS =
 
 const show = showFor('auditSession', 'search');
 
-export const description: INodeProperties[] = [
+/** What each session item holds (shared with the trigger's New Recorded Session). */
+export const SESSION_DATA_OPTIONS = [
 	{
+		name: 'Full Record',
+		value: 'full',
+		description: 'The complete session record: one extra request per session',
+	},
+	{
+		name: 'Key and Link Only',
+		value: 'key',
+		description: 'Only the session key and its link: one request per 500 sessions',
+	},
+	{
+		name: 'Selected Fields',
+		value: 'fields',
+		description: 'The fields listed below, returned by the search itself (fields parameter): one request per 500 sessions',
+	},
+];
+
+const SESSION_DATA: INodeProperties = {
+	displayName: 'Session Data',
+	name: 'sessionData',
+	type: 'options',
+	options: SESSION_DATA_OPTIONS,
+	default: 'fields',
+	displayOptions: show,
+};
+
+export const description: INodeProperties[] = [
+	textProperty(show, {
 		displayName: 'Query',
 		name: 'query',
-		type: 'string',
-		default: '',
 		placeholder: 'protocol:SSH',
 		description: 'SPS search expression (the q parameter), e.g. protocol:SSH. Leave empty for all sessions.',
-		displayOptions: show,
-	},
+	}),
 	{
 		displayName: 'Started After',
 		name: 'startDate',
@@ -59,30 +85,9 @@ export const description: INodeProperties[] = [
 		description: 'Max number of results to return',
 		displayOptions: { show: { resource: ['auditSession'], operation: ['search'], returnAll: [false] } },
 	},
-	{
-		displayName: 'Session Data',
-		name: 'sessionData',
-		type: 'options',
-		options: [
-			{
-				name: 'Full Record',
-				value: 'full',
-				description: 'The complete session record: one extra request per session',
-			},
-			{
-				name: 'Key and Link Only',
-				value: 'key',
-				description: 'Only the session key and its link: one request per 500 sessions',
-			},
-			{
-				name: 'Selected Fields',
-				value: 'fields',
-				description: 'The fields listed below, returned by the search itself (fields parameter): one request per 500 sessions',
-			},
-		],
-		default: 'key',
-		displayOptions: show,
-	},
+	// Selected Fields by default from version 1.1 (says when, who and where in one request per 500 sessions); version 1
+	// kept Key and Link Only
+	...versionedDefault(SESSION_DATA, 'key', 'fields'),
 	{
 		displayName: 'Fields',
 		name: 'fields',
@@ -92,15 +97,9 @@ export const description: INodeProperties[] = [
 			'Comma-separated session fields (dotted paths), e.g. protocol,recording.target.ip. The default says when (start_time, creation_time) and who (user.name, user.gateway_username, user.server_username).',
 		displayOptions: { show: { resource: ['auditSession'], operation: ['search'], sessionData: ['fields'] } },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: show,
-		options: [
-			concurrencyOption,
+	...simplifyFor('auditSession', 'search'),
+	optionsProperty(show, [
+		concurrencyOption,
 			{
 				displayName: 'Additional Query Parameters',
 				name: 'extraQuery',
@@ -120,8 +119,7 @@ export const description: INodeProperties[] = [
 					},
 				],
 			},
-		],
-	},
+	]),
 ];
 
 function isoDate(this: IExecuteFunctions, value: unknown, label: string, itemIndex: number): string | undefined {
@@ -159,6 +157,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const q = String(this.getNodeParameter('query', itemIndex, '') ?? '').trim();
 	const start = isoDate.call(this, this.getNodeParameter('startDate', itemIndex, ''), 'Started After', itemIndex);
 	const end = isoDate.call(this, this.getNodeParameter('endDate', itemIndex, ''), 'Started Before', itemIndex);
+	// the fallback is version 1's default: every version fills its own default in
 	const sessionData = this.getNodeParameter('sessionData', itemIndex, 'key') as string;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const concurrency = (options.concurrency as number) ?? 8;
@@ -203,7 +202,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		}));
 		warningHint.call(this, 'This SPS ignored the fields parameter, so each session was fetched separately (one request per session).');
 	}
-	const out = entries.map(flatten);
+	const out = simplifyOut.call(this, itemIndex, entries.map(flatten), SESSION_SIMPLE);
 	const shortfall = shortfallWarning(listed, want, 'sessions');
 	return shortfall ? warnInOutput.call(this, out, shortfall) : out;
 }

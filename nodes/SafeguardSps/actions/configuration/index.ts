@@ -1,9 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as create from './create.operation';
+import * as del from './delete.operation';
 import * as get from './get.operation';
 import * as update from './update.operation';
 
-export const operations = { get, update };
+export const operations = { create, delete: del, get, update };
 
 export const description: INodeProperties[] = [
 	{
@@ -13,6 +15,18 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['configuration'] } },
 		options: [
+			{
+				name: 'Create',
+				value: 'create',
+				action: 'Create a configuration entry',
+				description: 'Add an entry to a configuration list (e.g. a connection policy), with auto-commit and rollback on failure',
+			},
+			{
+				name: 'Delete',
+				value: 'delete',
+				action: 'Delete a configuration entry',
+				description: 'Delete one entry of a configuration list, with auto-commit and rollback on failure',
+			},
 			{
 				name: 'Get',
 				value: 'get',
@@ -28,6 +42,8 @@ export const description: INodeProperties[] = [
 		],
 		default: 'get',
 	},
+	...create.description,
+	...del.description,
 	...get.description,
 	...update.description,
 ];

@@ -1,16 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { warningHint } from '../../../shared/hints';
 import { changedPaths, deepMerge, referencesToKeys } from '../../transport/merge';
 import { spsRequest } from '../../transport/request';
-import {
-	openTransaction,
-	requireTransactionAuth,
-	transactionStatus,
-	withTransaction,
-} from '../../transport/transaction';
-import { jsonObjectParameter, showFor } from '../common';
+import { changeConfiguration } from '../../transport/transaction';
+import { autoCommitProperty, jsonFieldsProperty, jsonObjectParameter, showFor } from '../common';
 
 export const description: INodeProperties[] = [
 	{
@@ -42,25 +36,11 @@ export const description: INodeProperties[] = [
 		default: 'merge',
 		displayOptions: showFor('configuration', 'update'),
 	},
-	{
-		displayName: 'Fields (JSON)',
-		name: 'fields',
-		type: 'json',
-		required: true,
-		default: '{}',
-		description:
-			'Fields to change, e.g. {"admin_address": "ops@example.com"}. Objects merge, arrays and values replace. References may be given as key strings.',
-		displayOptions: showFor('configuration', 'update'),
-	},
-	{
-		displayName: 'Auto-Commit',
-		name: 'autoCommit',
-		type: 'boolean',
-		default: true,
-		description:
-			'Whether to open a transaction, commit it after the change and roll it back if anything fails. Off: the change stays pending in this login session until Transaction → Commit.',
-		displayOptions: showFor('configuration', 'update'),
-	},
+	jsonFieldsProperty(
+		'update',
+		'Fields to change, e.g. {"admin_address": "ops@example.com"}. Objects merge, arrays and values replace. References may be given as key strings.',
+	),
+	autoCommitProperty('configuration', 'update'),
 ];
 
 /**
@@ -74,7 +54,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const autoCommit = this.getNodeParameter('autoCommit', itemIndex, true) as boolean;
 	const change = jsonObjectParameter.call(this, 'fields', itemIndex, 'Fields (JSON)');
 	if (!path) throw new NodeOperationError(this.getNode(), 'Enter the path of the configuration object to update', { itemIndex });
-	await requireTransactionAuth.call(this, 'Updating the configuration', itemIndex);
 
 	const apply = async (): Promise<IDataObject> => {
 		let before: unknown;
@@ -116,18 +95,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		return out;
 	};
 
-	if (autoCommit) {
-		const out = await withTransaction.call(
-			this,
-			itemIndex,
-			`updating ${path}`,
-			apply,
-		);
-		return { ...out, committed: true };
-	}
-	const status = await transactionStatus.call(this, itemIndex);
-	if (status.status !== 'open') await openTransaction.call(this, itemIndex);
-	const out = await apply();
-	warningHint.call(this, 'The change is pending in the SPS transaction of this login session: commit it with Transaction → Commit (or discard it with Roll Back).');
-	return { ...out, committed: false, transaction: 'open' };
+	return await changeConfiguration.call(this, itemIndex, { what: `updating ${path}`, autoCommit }, apply);
 }

@@ -4,6 +4,7 @@ import { toNodeError } from '../../../shared/errors';
 import { warnInOutput } from '../../../shared/hints';
 import { spsRequest } from '../../transport/request';
 import { showFor } from '../common';
+import { INFO_SIMPLE, simplifyFor, simplifyOut } from '../simplify';
 
 export const description: INodeProperties[] = [
 	{
@@ -15,6 +16,7 @@ export const description: INodeProperties[] = [
 			'Whether to add the installed firmware slots (GET /api/firmware/slots, one more request). If the user may not read them, the rest is returned with a warning.',
 		displayOptions: showFor('system', 'getInfo'),
 	},
+	...simplifyFor('system', 'getInfo'),
 ];
 
 /**
@@ -24,7 +26,7 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const res = await spsRequest.call(this, { method: 'GET', path: 'info', operation: 'get the appliance info', itemIndex });
 	const out: IDataObject = { ...(((res.body ?? {}) as IDataObject) || {}) };
-	if (!(this.getNodeParameter('includeFirmware', itemIndex, true) as boolean)) return [out];
+	if (!(this.getNodeParameter('includeFirmware', itemIndex, true) as boolean)) return simplifyOut.call(this, itemIndex, [out], INFO_SIMPLE);
 	let slots: IDataObject;
 	try {
 		slots = await spsRequest.call(this, { method: 'GET', path: 'firmware/slots', operation: 'list the firmware slots', itemIndex });
@@ -33,11 +35,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const status = 'httpCode' in e ? String(e.httpCode) : '';
 		if (status !== '403' && status !== '404') throw e;
 		const why = status === '403' ? "this user's group may not read them" : 'this SPS does not offer /api/firmware/slots';
-		return warnInOutput.call(this, [out], `Firmware slots left out: SPS answered HTTP ${status} (${why}). The rest of the appliance info is complete; turn off "Include Firmware Slots" to skip the request.`);
+		return warnInOutput.call(this, simplifyOut.call(this, itemIndex, [out], INFO_SIMPLE), `Firmware slots left out: SPS answered HTTP ${status} (${why}). The rest of the appliance info is complete; turn off "Include Firmware Slots" to skip the request.`);
 	}
 	out.firmwareSlots = (Array.isArray(slots.items) ? slots.items : []).map((s: IDataObject) => ({
 		slot: s.key,
 		...(((s.body ?? {}) as IDataObject) || {}),
 	}));
-	return [out];
+	return simplifyOut.call(this, itemIndex, [out], INFO_SIMPLE);
 }

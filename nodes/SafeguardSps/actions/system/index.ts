@@ -30,7 +30,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Info',
 				value: 'getInfo',
-				action: 'Get appliance info and firmware',
+				action: 'Get the appliance info',
 				description: 'Host name, version and firmware slots',
 			},
 			{

@@ -24,7 +24,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Changes',
 				value: 'getChanges',
-				action: 'List the pending changes',
+				action: 'Get the pending changes',
 				description: 'List the uncommitted changes of this login session',
 			},
 			{
