@@ -1450,6 +1450,10 @@ function createVsaSim(options = {}) {
 			return state.procedures.find((p) => p.AgentProcedureName === name);
 		},
 		addServiceDesk,
+		/** the missing patches of an agent (made on first use, as a patch read would) */
+		patchesOf(agentId) {
+			return patchesOf(state.agents.find((a) => a.AgentId === agentId));
+		},
 		/** adds a ticket to a desk (object or id; default the first desk), stamped now on the simulator's clock */
 		addTicket,
 		/** changes a ticket as the VSA console would (ModifiedDate now) */
