@@ -278,6 +278,50 @@ export function concurrencyOf(this: IExecuteFunctions, itemIndex: number): numbe
 	return Math.max(1, Math.min(32, Math.floor(Number(options.concurrency ?? 8)) || 8));
 }
 
+/** Power Up If Offline / Skip If Offline of a schedule body (procedure runs, patch installs); `skipped`: what is skipped. */
+export function offlineOptionFields(skipped: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Power Up If Offline',
+			name: 'powerUpIfOffline',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to wake the machine (Wake-on-LAN) if it is offline',
+		},
+		{
+			displayName: 'Skip If Offline',
+			name: 'skipIfOffline',
+			type: 'boolean',
+			default: false,
+			description: `Whether to skip ${skipped}`,
+		},
+	];
+}
+
+/** An operation's Options collection. */
+export function optionsCollection(show: Show, options: INodeProperties[]): INodeProperties {
+	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, displayOptions: { show }, options };
+}
+
+/** The Options collection of a batch action whose only option is Concurrency. */
+export function concurrencyOptions(show: Show): INodeProperties {
+	return optionsCollection(show, [concurrencyOption()]);
+}
+
+/** The (required, multi-line) Note parameter of Add Note. */
+export function noteField(show: Show, description?: string): INodeProperties {
+	return {
+		displayName: 'Note',
+		name: 'note',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		required: true,
+		default: '',
+		displayOptions: { show },
+		...(description ? { description } : {}),
+	};
+}
+
 /** The "Concurrency" option of operations that send one request per agent. */
 export function concurrencyOption(): INodeProperties {
 	return {

@@ -2,22 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { vsaRequest } from '../../transport/request';
-import { ENTITIES, FEATURES, locator, locatorId } from '../common';
+import { ENTITIES, FEATURES, locator, locatorId, noteField } from '../common';
 
 const show = { resource: ['agent'], operation: ['addNote'] };
 
 export const description: INodeProperties[] = [
 	locator(ENTITIES.agent, show),
-	{
-		displayName: 'Note',
-		name: 'note',
-		type: 'string',
-		typeOptions: { rows: 4 },
-		required: true,
-		default: '',
-		displayOptions: { show },
-		description: "The note, stored with the agent under the credential's VSA user",
-	},
+	noteField(show, "The note, stored with the agent under the credential's VSA user"),
 ];
 
 /** `POST /assetmgmt/agent/{agentId}/note` with the note as a bare JSON string (Kaseya's VSAModule); never sent twice. */

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { ItemResult } from '../../../shared/execute';
 import { vsaRequest } from '../../transport/request';
 import { runGrouped } from '../batch';
-import { ENTITIES, concurrencyOf, concurrencyOption, locator, locatorId } from '../common';
+import { ENTITIES, concurrencyOf, concurrencyOptions, locator, locatorId } from '../common';
 
 const show = { resource: ['agent'], operation: ['delete'] };
 
@@ -33,15 +33,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 		description: 'Whether VSA uninstalls the agent software from the machine before deleting the agent (otherwise the machine keeps an orphaned agent that may check in again)',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [concurrencyOption()],
-	},
+	concurrencyOptions(show),
 ];
 
 /**

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { ItemResult } from '../../../shared/execute';
 import { vsaRequest } from '../../transport/request';
 import { runGrouped } from '../batch';
-import { ENTITIES, concurrencyOf, concurrencyOption, locator, locatorId } from '../common';
+import { ENTITIES, concurrencyOf, concurrencyOptions, locator, locatorId } from '../common';
 
 const show = { resource: ['agent'], operation: ['runAudit'] };
 
@@ -21,15 +21,7 @@ export const description: INodeProperties[] = [
 		default: 'latest',
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [concurrencyOption()],
-	},
+	concurrencyOptions(show),
 ];
 
 /** `PUT /assetmgmt/audit/{latest|sysinfo|baseline}/{agentId}/runnow`, once per agent and audit; never sent twice. */

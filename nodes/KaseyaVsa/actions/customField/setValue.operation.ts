@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { ItemResult } from '../../../shared/execute';
 import { vsaRequest } from '../../transport/request';
 import { runGrouped } from '../batch';
-import { ENTITIES, FEATURES, concurrencyOf, concurrencyOption, locator, locatorId } from '../common';
+import { ENTITIES, FEATURES, concurrencyOf, concurrencyOptions, locator, locatorId } from '../common';
 import { FIELD_OUTCOME_HINT, fieldNameOf, fieldNameOption } from './fields';
 
 const show = { resource: ['customField'], operation: ['setValue'] };
@@ -21,15 +21,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 		description: 'The new value (sent as text; dates as the VSA shows them, e.g. 2025-12-31)',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [concurrencyOption()],
-	},
+	concurrencyOptions(show),
 ];
 
 interface SetValue {

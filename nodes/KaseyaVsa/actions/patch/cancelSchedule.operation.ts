@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { ItemResult } from '../../../shared/execute';
 import { vsaRequest } from '../../transport/request';
 import { runGrouped } from '../batch';
-import { ENTITIES, FEATURES, concurrencyOf, concurrencyOption, locator, locatorId } from '../common';
+import { ENTITIES, FEATURES, concurrencyOf, concurrencyOptions, locator, locatorId } from '../common';
 import { PATCH_OUTCOME_HINT, patchIdsField, patchIdsOf } from './common';
 
 const show = { resource: ['patch'], operation: ['cancelSchedule'] };
@@ -11,15 +11,7 @@ const show = { resource: ['patch'], operation: ['cancelSchedule'] };
 export const description: INodeProperties[] = [
 	locator(ENTITIES.agent, show),
 	patchIdsField(show, 'The patches whose scheduled installation to cancel'),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [concurrencyOption()],
-	},
+	concurrencyOptions(show),
 ];
 
 /**

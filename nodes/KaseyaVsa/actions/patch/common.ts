@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { Show } from '../common';
-import { concurrencyOption } from '../common';
+import { concurrencyOption, offlineOptionFields, optionsCollection } from '../common';
 
 export const PATCH_OUTCOME_HINT =
 	"Check the agent's patch status in VSA (Patch Management > Machine Update / Patch Status), or with Get Status, before sending it again.";
@@ -37,32 +37,9 @@ export function patchIdsField(show: Show, description: string): INodeProperties 
 
 /** Skip If Offline / Power Up If Offline (and Concurrency where one request goes per agent). */
 export function offlineOptions(show: Show, perAgent: boolean): INodeProperties {
-	const options: INodeProperties[] = [
-		{
-			displayName: 'Power Up If Offline',
-			name: 'powerUpIfOffline',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to wake the machine (Wake-on-LAN) if it is offline',
-		},
-		{
-			displayName: 'Skip If Offline',
-			name: 'skipIfOffline',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to skip the machine when it is offline instead of installing when it checks in',
-		},
-	];
+	const options = offlineOptionFields('the machine when it is offline instead of installing when it checks in');
 	if (perAgent) options.unshift(concurrencyOption());
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options,
-	};
+	return optionsCollection(show, options);
 }
 
 /**

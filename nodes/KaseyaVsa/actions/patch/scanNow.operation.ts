@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { ItemResult } from '../../../shared/execute';
 import { vsaRequest } from '../../transport/request';
 import { runGrouped } from '../batch';
-import { ENTITIES, FEATURES, concurrencyOf, concurrencyOption, locator, locatorId } from '../common';
+import { ENTITIES, FEATURES, concurrencyOf, concurrencyOptions, locator, locatorId } from '../common';
 import { PATCH_OUTCOME_HINT } from './common';
 
 const show = { resource: ['patch'], operation: ['scanNow'] };
@@ -20,15 +20,7 @@ export const description: INodeProperties[] = [
 	locator(ENTITIES.agent, show, {
 		description: 'The agent to scan. Map it from the input to scan many agents (one request per agent).',
 	}),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [concurrencyOption()],
-	},
+	concurrencyOptions(show),
 ];
 
 /** `PUT /assetmgmt/patch/{agentId}/scannow` (no body), once per agent however many items name it; never sent twice. */

@@ -2,46 +2,30 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { vsaRequest } from '../../transport/request';
-import { ENTITIES, FEATURES, locator, locatorId } from '../common';
+import { ENTITIES, FEATURES, locator, locatorId, noteField, optionsCollection } from '../common';
 import { TICKET_NOT_FOUND } from './fields';
 
 const show = { resource: ['ticket'], operation: ['addNote'] };
 
 export const description: INodeProperties[] = [
 	locator(ENTITIES.ticket, show),
-	{
-		displayName: 'Note',
-		name: 'note',
-		type: 'string',
-		typeOptions: { rows: 4 },
-		required: true,
-		default: '',
-		displayOptions: { show },
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Hidden',
-				name: 'hidden',
-				type: 'boolean',
-				default: false,
-				description: 'Whether the note is hidden from the ticket\'s submitter (an internal note)',
-			},
-			{
-				displayName: 'System Note',
-				name: 'systemFlag',
-				type: 'boolean',
-				default: false,
-				description: 'Whether the note is owned by the system instead of the VSA user of the credential',
-			},
-		],
-	},
+	noteField(show),
+	optionsCollection(show, [
+		{
+			displayName: 'Hidden',
+			name: 'hidden',
+			type: 'boolean',
+			default: false,
+			description: "Whether the note is hidden from the ticket's submitter (an internal note)",
+		},
+		{
+			displayName: 'System Note',
+			name: 'systemFlag',
+			type: 'boolean',
+			default: false,
+			description: 'Whether the note is owned by the system instead of the VSA user of the credential',
+		},
+	]),
 ];
 
 /** `POST /automation/servicedesktickets/{ticketId}/notes` with {"Text", "Hidden", "SystemFlag"}; never sent twice. */
