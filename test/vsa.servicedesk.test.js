@@ -83,6 +83,36 @@ describe('Kaseya VSA Service Desk', () => {
 		expect(calls('GET', /tickets$/).some((q) => /ServiceDeskTicketId gt \d+M/.test(q.query.$filter ?? ''))).toBe(true);
 	});
 
+	test('Return All of tickets while tickets are inserted before the read position and deleted, at two pages: every ticket that existed throughout exactly once, nothing invented', async () => {
+		for (let i = 0; i < 320; i++) sim.addTicket(desk());
+		const before = sim.ticketsOf(desk().ServiceDeskId).map((t) => t.ServiceDeskTicketId).sort(byNumber);
+		const inserted = [];
+		let n = 0;
+		sim.onRequest = (ctx) => {
+			if (!/\/servicedesks\/\d+\/tickets$/.test(ctx.path)) return;
+			n++;
+			if (n === 2 || n === 3) {
+				// ids smaller than any read so far: they land before the read position and push every row down
+				for (let i = 0; i < 7; i++) {
+					const id = String(BigInt(before[0]) - BigInt(1000 * n + i + 1));
+					inserted.push(sim.addTicket(desk(), { ServiceDeskTicketId: id }).ServiceDeskTicketId);
+				}
+				const gone = new Set(before.slice(150 + n * 10, 155 + n * 10));
+				sim.state.tickets = sim.state.tickets.filter((t) => !gone.has(t.ServiceDeskTicketId));
+			}
+		};
+		const r = await run({ resource: 'ticket', operation: 'getMany', serviceDeskId: byId(desk().ServiceDeskId), returnAll: true, options: {} });
+		expect(r.status).toBe('success');
+		const ids = r.items.map((t) => t.ServiceDeskTicketId);
+		expect(new Set(ids).size).toBe(ids.length);
+		const now = new Set(sim.state.tickets.map((t) => t.ServiceDeskTicketId));
+		const survivors = before.filter((id) => now.has(id));
+		expect(survivors.filter((id) => !ids.includes(id))).toEqual([]);
+		const ever = new Set([...before, ...inserted]);
+		expect(ids.filter((id) => !ever.has(id))).toEqual([]);
+		expect(n).toBeGreaterThan(3);
+	});
+
 	test('Get a ticket: the 18-digit id round-trips, with its custom fields; a ticket that does not exist gets "check the ticket ID"', async () => {
 		const t = sim.ticketsOf(desk().ServiceDeskId)[3];
 		const r = await run({ resource: 'ticket', operation: 'get', ticketId: byId(t.ServiceDeskTicketId) });
