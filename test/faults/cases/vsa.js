@@ -5,7 +5,7 @@
  * Return All while agents are deleted and added between pages (also on a VSA that ignores $orderby); IIS's
  * 404.15 for a filter that is too long; New Agent with an agent created in the newest second after the baseline;
  * every action of issue 13 (Service Desk tickets, agent custom fields, patch, agent note/audit/delete) with its
- * answer lost after the VSA carried it out.
+ * answer lost after the VSA carried it out; New Service Desk Ticket with a ticket in the newest second after the baseline.
  */
 const { count, compareIds } = require('./common');
 const { onRequest } = require('../lib/hooks');
@@ -370,6 +370,36 @@ module.exports = [
 			v.eq(ids(next).join(','), twin.AgentId, 'emitted by the next poll');
 			v.eq(ids(after).length, 0, 'emitted by the poll after');
 			return v.done(`baseline ${ids(baseline).length}, next [${ids(next).join(',')}], after ${ids(after).length}`);
+		},
+	},
+	{
+		appliance: 'vsa',
+		id: 'new-ticket-same-second-after-baseline',
+		title: 'New Service Desk Ticket trigger (all desks); after the baseline a ticket is created in the same second as the newest ticket of its desk',
+		expected: 'the baseline emits nothing; the next poll emits exactly that ticket; the one after nothing; an idle poll costs 1 request per desk + 1',
+		async run(ctx) {
+			const sim = await ctx.sim({ agents: 3 });
+			const engine = ctx.engine(sim);
+			const params = { event: 'newTicket', serviceDesk: 'all', options: {} };
+			const baseline = await ctx.poll(engine, params);
+			const desk = sim.serviceDesk('Incidents');
+			const newest = sim.ticketsOf(desk.ServiceDeskId).reduce((x, y) => (x.CreatedDate >= y.CreatedDate ? x : y));
+			const twin = sim.addTicket(desk, { CreatedDate: newest.CreatedDate });
+			const next = await ctx.poll(engine, params);
+			sim.resetLog();
+			const after = await ctx.poll(engine, params);
+			const idle = sim.requests.filter((q) => q.path !== '/api/v1.0/auth').length;
+			return { baseline, next, after, twin, idle, desks: sim.state.serviceDesks.length };
+		},
+		expect({ baseline, next, after, twin, idle, desks }) {
+			const v = verdict();
+			const ids = (p) => (p.items || []).map((t) => String(t.ServiceDeskTicketId));
+			v.ok(!baseline.error && !next.error && !after.error, `no error (${next.error?.message ?? ''})`);
+			v.eq(ids(baseline).length, 0, 'emitted by the baseline');
+			v.eq(ids(next).join(','), twin.ServiceDeskTicketId, 'emitted by the next poll');
+			v.eq(ids(after).length, 0, 'emitted by the poll after');
+			v.eq(idle, desks + 1, 'requests of an idle poll');
+			return v.done(`baseline ${ids(baseline).length}, next [${ids(next).join(',')}], after ${ids(after).length}, idle poll ${idle} requests for ${desks} desks`);
 		},
 	},
 	...ISSUE13_LOST_ANSWERS,
