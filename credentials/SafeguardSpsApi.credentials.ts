@@ -22,6 +22,13 @@ import {
 import { clientKeyProperty } from '../nodes/SafeguardSps/transport/credentialFields';
 import { sessionProperty } from '../nodes/shared/session';
 
+const CREDENTIAL_REFUSED =
+	'SPS refused the credential (HTTP 401). API key: check the key (the token shown once when the key was created); a new key works only after the transaction that created it was committed, and a deleted key stops working once its deletion is committed. Password or certificate: the login worked but SPS refused the session: check that the clocks of n8n and SPS agree.';
+const NO_REST_API_PRIVILEGE =
+	"SPS accepted the credential but this user may not use the REST API (HTTP 403 on /api/user_info): grant the user's group the REST API privilege in SPS (Users & Access Control > Appliance Access); it applies at the next login.";
+const NOT_SPS =
+	'The answer to GET /api/user_info is not from SPS (no user in it: a proxy or portal page?): check the Base URL: it must be the address of SPS itself.';
+
 export class SafeguardSpsApi implements ICredentialType {
 	name = 'safeguardSpsApi';
 
@@ -156,24 +163,16 @@ export class SafeguardSpsApi implements ICredentialType {
 		request: {
 			method: 'GET',
 			url: '/user_info',
+			// SPS's refusals are read from its error body: n8n 1.x does not apply responseCode rules to an HTTP error, and
+			// would show its bare "Unauthorized"/"Forbidden"
+			ignoreHttpStatusErrors: true,
 		},
 		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message:
-						'SPS refused the credential (HTTP 401). API key: check the key (the token shown once when the key was created); a new key works only after the transaction that created it was committed, and a deleted key stops working once its deletion is committed. Password or certificate: the login worked but SPS refused the session: check that the clocks of n8n and SPS agree.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message:
-						"SPS accepted the credential but this user may not use the REST API (HTTP 403 on /api/user_info): grant the user's group the REST API privilege in SPS (Users & Access Control > Appliance Access); it applies at the next login.",
-				},
-			},
+			{ type: 'responseSuccessBody', properties: { key: 'error.code', value: 'Unauthenticated', message: CREDENTIAL_REFUSED } },
+			{ type: 'responseSuccessBody', properties: { key: 'error.code', value: 'AuthenticationFailure', message: CREDENTIAL_REFUSED } },
+			{ type: 'responseSuccessBody', properties: { key: 'error.code', value: 'Unauthorized', message: NO_REST_API_PRIVILEGE } },
+			// no SPS answer at all (an HTML page of a proxy or portal, an empty body): user_info always names the user
+			{ type: 'responseSuccessBody', properties: { key: 'user', value: undefined, message: NOT_SPS } },
 		],
 	};
 }

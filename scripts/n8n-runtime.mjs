@@ -398,14 +398,24 @@ export function stopChildren(signal = 'SIGKILL') {
 process.on('exit', () => stopChildren('SIGKILL'));
 
 function runCapture(cmd, args, { cwd, env, timeoutMs = 300_000, input } = {}) {
+	// stdout goes to a file, not a pipe: Node writes to a file synchronously, while a large write to a pipe (the run
+	// data `n8n execute --rawOutput` prints) is cut off when n8n exits right after it (seen on n8n 1.123)
+	const outFile = path.join(os.tmpdir(), `n8n-out-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+	const outFd = fs.openSync(outFile, 'w', 0o600);
+	const readOut = () => {
+		try {
+			return fs.readFileSync(outFile, 'utf8');
+		} finally {
+			fs.rmSync(outFile, { force: true });
+		}
+	};
 	return new Promise((resolve, reject) => {
 		const started = Date.now();
-		const child = spawn(cmd, args, { cwd, env, ...groupOptions(), stdio: ['pipe', 'pipe', 'pipe'] });
+		const child = spawn(cmd, args, { cwd, env, ...groupOptions(), stdio: ['pipe', outFd, 'pipe'] });
+		fs.closeSync(outFd);
 		live.add(child.pid);
-		let stdout = '';
 		let stderr = '';
 		let timedOut = false;
-		child.stdout.on('data', (d) => (stdout += d));
 		child.stderr.on('data', (d) => (stderr += d));
 		if (input !== undefined) child.stdin.end(input);
 		else child.stdin.end();
@@ -416,6 +426,7 @@ function runCapture(cmd, args, { cwd, env, timeoutMs = 300_000, input } = {}) {
 		child.on('error', (e) => {
 			clearTimeout(timer);
 			live.delete(child.pid);
+			readOut();
 			reject(e);
 		});
 		child.on('close', (code, signal) => {
@@ -423,7 +434,7 @@ function runCapture(cmd, args, { cwd, env, timeoutMs = 300_000, input } = {}) {
 			live.delete(child.pid);
 			// the n8n process may leave a task runner behind; make sure the group is gone
 			killGroup(child.pid, 'SIGKILL');
-			resolve({ code, signal, stdout, stderr, timedOut, ms: Date.now() - started });
+			resolve({ code, signal, stdout: readOut(), stderr, timedOut, ms: Date.now() - started });
 		});
 	});
 }

@@ -356,4 +356,15 @@ function assertNoSecrets(secrets, ...values) {
 	}
 }
 
-module.exports = { Engine, PACKAGE, nodeTypesMap, credentialTypes, assertNoSecrets, allText };
+/**
+ * Runs the named nodes (e.g. ['kaceSma']) at `version` until the returned function is called: how a test exercises
+ * a node saved at an earlier version (n8n keeps a saved node at the version it was saved with).
+ */
+function pinNodeVersion(names, version) {
+	const types = names.map((n) => nodeTypesMap[`${PACKAGE}.${n}`]).filter(Boolean);
+	const saved = types.map((t) => t.description.version);
+	for (const t of types) t.description.version = version;
+	return () => types.forEach((t, i) => (t.description.version = saved[i]));
+}
+
+module.exports = { Engine, PACKAGE, nodeTypesMap, credentialTypes, assertNoSecrets, allText, pinNodeVersion };

@@ -7,6 +7,13 @@
 const { assertNoSecrets } = require('./harness');
 const { PASSWORD, TOTP_SECRET, LOGIN, startSim, engineFor, machinesParams, apiRequests, logins } = require('./kace.helpers');
 
+// These tests read full machine and ticket records: a node saved at version 1 (Simplify off by default). Version
+// 1.1 and Simplify are tested in kace.output.test.js.
+const { pinNodeVersion } = require('./harness');
+let unpinVersion;
+beforeAll(() => (unpinVersion = pinNodeVersion(['kaceSma'], 1)));
+afterAll(() => unpinVersion());
+
 const LIST = '/api/inventory/machines';
 const CSRF_403 = { errorCode: -1, errorDescription: 'CSRF token validation failed' };
 

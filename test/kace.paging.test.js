@@ -6,6 +6,13 @@
  */
 const { startSim, engineFor, machinesParams, logins, requestsTo: pages } = require('./kace.helpers');
 
+// These tests read full machine and ticket records: a node saved at version 1 (Simplify off by default). Version
+// 1.1 and Simplify are tested in kace.output.test.js.
+const { pinNodeVersion } = require('./harness');
+let unpinVersion;
+beforeAll(() => (unpinVersion = pinNodeVersion(['kaceSma'], 1)));
+afterAll(() => unpinVersion());
+
 const LIST = '/api/inventory/machines';
 
 /** Runs `change(n)` before the appliance answers the n-th machine list request. */

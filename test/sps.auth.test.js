@@ -321,7 +321,8 @@ describe('credential test', () => {
 		const mark = f.sim.requests.length;
 		const raw = await engine.testCredential(CRED);
 		expect(raw.status).toBe('Error');
-		expect(requestsSince(mark).map((q) => `${q.path} ${q.status}`)).toEqual(['/api/user_info 401', '/api/user_info 401']);
+		// one request: the refusal is read from SPS's error body, not retried as an HTTP error
+		expect(requestsSince(mark).map((q) => `${q.path} ${q.status}`)).toEqual(['/api/user_info 401']);
 		const verdict = raw;
 		outputs.push(verdict.message);
 		expect(verdict.message).not.toBe('Unauthorized');
@@ -335,6 +336,15 @@ describe('credential test', () => {
 		f.sim.faults.clear();
 		expect(verdict.message).not.toBe('Forbidden');
 		expect(verdict.message).toContain('REST API privilege');
+	});
+
+	test('an answer that is not from SPS (a portal page with HTTP 200): the test says so and names the Base URL', async () => {
+		f.sim.faults.add({ method: 'GET', path: '/api/user_info', status: 200, html: true });
+		const verdict = await new Engine({ [CRED]: f.password() }).testCredential(CRED);
+		f.sim.faults.clear();
+		expect(verdict.status).toBe('Error');
+		expect(verdict.message).toContain('not from SPS');
+		expect(verdict.message).toContain('Base URL');
 	});
 
 	test('API key and certificate credentials test OK', async () => {

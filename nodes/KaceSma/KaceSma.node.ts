@@ -4,6 +4,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { resourceProperty, resources, router } from './actions/router';
 import { listSearch } from './methods/listSearch';
 import {
+	getAssetFields,
+	getAssetTypes,
 	getCategories,
 	getImpacts,
 	getPriorities,
@@ -12,6 +14,7 @@ import {
 	getStatuses,
 	getUsers,
 } from './methods/loadOptions';
+import { getQueueTicketFields } from './methods/resourceMapping';
 
 export class KaceSma implements INodeType {
 	description: INodeTypeDescription = {
@@ -19,9 +22,12 @@ export class KaceSma implements INodeType {
 		name: 'kaceSma',
 		icon: { light: 'file:kace.svg', dark: 'file:kace.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: Simplify on by default, user pickers, Create with the fields of the chosen queue
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Read inventory, target managed installs, run scripts and manage service desk tickets on a Quest KACE SMA',
+		description:
+			'Read the inventory, manage assets, target managed installs, run scripts and manage service desk tickets on a Quest KACE SMA',
 		defaults: { name: 'Quest KACE SMA' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -32,7 +38,8 @@ export class KaceSma implements INodeType {
 
 	methods = {
 		listSearch,
-		loadOptions: { getCategories, getImpacts, getPriorities, getQueues, getQueuesOrAll, getStatuses, getUsers },
+		loadOptions: { getAssetFields, getAssetTypes, getCategories, getImpacts, getPriorities, getQueues, getQueuesOrAll, getStatuses, getUsers },
+		resourceMapping: { getQueueTicketFields },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

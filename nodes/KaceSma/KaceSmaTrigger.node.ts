@@ -3,6 +3,8 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { advanceCursor, baselineCursor, cursorSince, readCursor } from '../shared/poll';
 import { getQueuesOrAll } from './methods/loadOptions';
+import { pollComments, sampleComment } from './commentTrigger';
+import { formatKaceTime, parseKaceTime } from './time';
 import { envelopeRows, kaceId, kaceList, kaceRequest, recordId } from './transport';
 
 interface EventDefinition {
@@ -26,20 +28,6 @@ const EVENTS: Record<string, EventDefinition> = {
 
 /** Most records one poll emits; the rest follow on the next poll (the cursor only moves past what was read). */
 const MAX_PER_POLL = 5000;
-
-/** A KACE timestamp ('YYYY-MM-DD HH:MM:SS', appliance time, no zone) as ms; the "never" date 0000-00-00 is 0. */
-export function parseKaceTime(value: unknown): number | undefined {
-	if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-	const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/.exec(String(value ?? '').trim());
-	if (!m) return undefined;
-	if (m[1] === '0000') return 0;
-	return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
-}
-
-/** The inverse of {@link parseKaceTime} (the zone-less wall time is carried as UTC both ways). */
-export function formatKaceTime(ms: number): string {
-	return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
-}
 
 /** A shaping expression with the base entity at level ALL (every column, any timestamp field included). */
 export function baseAtAll(shaping: string, entity: string[]): string {
@@ -67,7 +55,7 @@ export class KaceSmaTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["event"]}}',
-		description: 'Starts the workflow when machines or service desk tickets appear or change on a Quest KACE SMA',
+		description: 'Starts the workflow when machines or service desk tickets appear or change, or a ticket gets a comment, on a Quest KACE SMA',
 		defaults: { name: 'Quest KACE SMA Trigger' },
 		polling: true,
 		inputs: [],
@@ -82,6 +70,7 @@ export class KaceSmaTrigger implements INodeType {
 					{ name: 'Machine Changed', value: 'machineChanged', description: 'A machine record was modified (e.g. by an inventory)' },
 					{ name: 'New Machine', value: 'newMachine', description: 'A machine appeared in the inventory' },
 					{ name: 'New Ticket', value: 'newTicket', description: 'A service desk ticket was created' },
+					{ name: 'Ticket Comment Added', value: 'ticketCommentAdded', description: 'A comment was added to a service desk ticket' },
 					{ name: 'Ticket Updated', value: 'ticketUpdated', description: 'A service desk ticket was modified' },
 				],
 				default: 'newTicket',
@@ -91,7 +80,7 @@ export class KaceSmaTrigger implements INodeType {
 				name: 'queueId',
 				type: 'options',
 				typeOptions: { loadOptionsMethod: 'getQueuesOrAll' },
-				displayOptions: { show: { event: ['newTicket', 'ticketUpdated'] } },
+				displayOptions: { show: { event: ['newTicket', 'ticketUpdated', 'ticketCommentAdded'] } },
 				default: '',
 				description: 'Only tickets of this queue (empty: all queues). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
@@ -108,7 +97,15 @@ export class KaceSmaTrigger implements INodeType {
 						type: 'string',
 						default: '',
 						placeholder: 'e.g. os_name co Windows',
-						description: 'Extra KACE filtering expression the records must match',
+						description: 'Extra KACE filtering expression the records must match (Ticket Comment Added: the tickets)',
+					},
+					{
+						displayName: 'Include Owners-Only Comments',
+						name: 'ownersOnly',
+						type: 'boolean',
+						default: true,
+						displayOptions: { show: { '/event': ['ticketCommentAdded'] } },
+						description: 'Whether to emit the comments only the ticket owners may read too',
 					},
 					{
 						displayName: 'Overlap (Seconds)',
@@ -125,6 +122,7 @@ export class KaceSmaTrigger implements INodeType {
 						type: 'string',
 						default: '',
 						placeholder: 'e.g. machine all',
+						displayOptions: { hide: { '/event': ['ticketCommentAdded'] } },
 						description: 'Which fields to return. When it leaves out the timestamp field, the record itself is read at level ALL.',
 					},
 					{
@@ -133,6 +131,7 @@ export class KaceSmaTrigger implements INodeType {
 						type: 'string',
 						default: '',
 						placeholder: 'e.g. last_inventory',
+						displayOptions: { hide: { '/event': ['ticketCommentAdded'] } },
 						description: 'Server timestamp that marks a change (default: created for new records, modified for changes)',
 					},
 				],
@@ -144,6 +143,21 @@ export class KaceSmaTrigger implements INodeType {
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const event = this.getNodeParameter('event') as string;
+		if (event === 'ticketCommentAdded') {
+			const options = this.getNodeParameter('options', {}) as IDataObject;
+			const queue = this.getNodeParameter('queueId', '') as string;
+			const ticketFilters = [...(queue ? [`hd_queue_id eq ${kaceId.call(this, queue, 'queue')}`] : []), ...(options.filtering ? [String(options.filtering)] : [])];
+			const rows =
+				this.getMode() === 'manual'
+					? await sampleComment.call(this, ticketFilters)
+					: await pollComments.call(this, {
+							ticketFilters,
+							overlapMs: Math.max(0, Math.round(Number(options.overlapSeconds ?? 0) * 1000)) || 0,
+							ownersOnly: options.ownersOnly !== false,
+							cursorKey: `${event}:${queue}:${String(options.filtering ?? '')}`,
+						});
+			return rows ? [this.helpers.returnJsonArray(rows)] : null;
+		}
 		const definition = EVENTS[event];
 		if (!definition) throw new NodeOperationError(this.getNode(), `Unknown event "${event}"`);
 		const options = this.getNodeParameter('options', {}) as IDataObject;

@@ -19,7 +19,7 @@ import * as rt from '../../scripts/n8n-runtime.mjs';
 
 const isExpression = (v) => typeof v === 'string' && v.startsWith('=');
 
-async function restPost(baseUrl, p, body, cookie) {
+export async function restPost(baseUrl, p, body, cookie) {
 	const res = await fetch(baseUrl.replace(/\/$/, '') + p, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', cookie, 'browser-id': 'n8n-runtime-script' },

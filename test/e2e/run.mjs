@@ -32,8 +32,8 @@ import { promisify } from 'node:util';
 
 import * as rt from '../../scripts/n8n-runtime.mjs';
 import { demoStopChecks } from './demo-stop.mjs';
-import { editorIssues } from './editor-issues.mjs';
-import { startSimulators, spsCertificateCredential, ACCOUNTS } from '../../scripts/simulators.mjs';
+import { editorIssues, restPost } from './editor-issues.mjs';
+import { startSimulators, spsCertificateCredential, credentialData, ACCOUNTS } from '../../scripts/simulators.mjs';
 import {
 	PKG,
 	CREDENTIAL_IDS,
@@ -570,6 +570,39 @@ async function runLine(line) {
 			const found = await editorIssues({ line, baseUrl: server.baseUrl, cookie, workflowIds: ids });
 			assert(!found.length, found.map((f) => `${f.workflow} › ${f.node}: ${f.issue}`).join(' | '));
 			return `${ids.length} demo workflows: no parameter issues, every dropdown value among its options, every From List value found under its name`;
+		});
+
+		await check(line, 'credential tests', "n8n's own credential test (POST /rest/credentials/test): OK when right; when wrong, our message after one login attempt", async () => {
+			const data = credentialData(sims, line);
+			const failed = {
+				kaceSmaApi: () => sims.kace.state.logins.failed,
+				kaseyaVsaApi: () => sims.vsa.state.logins.filter((l) => !l.ok).length,
+				safeguardSpsApi: () => sims.sps.requests.filter((q) => q.path === '/api/authentication' && q.status >= 400).length,
+			};
+			const wrong = {
+				kaceSmaApi: [{ password: 'Wrong-pass-1!' }, /KACE SMA login failed for user "admin"/],
+				kaseyaVsaApi: [{ accessToken: '11111111-1111-1111-1111-111111111111' }, /Personal Access Token/],
+				safeguardSpsApi: [{ password: 'Wrong-pass-1!' }, /SPS refused the login/],
+			};
+			const test = (type, over) =>
+				restPost(server.baseUrl, '/rest/credentials/test', {
+					credentials: { id: CREDENTIAL_IDS[type], name: CREDENTIAL_NAMES[type], type, data: { ...data[type], ...over, session: '' } },
+				}, cookie);
+			const shown = [];
+			for (const type of Object.keys(wrong)) {
+				const ok = await test(type, {});
+				assert(ok?.status === 'OK', `${type}: right credential → ${JSON.stringify(ok)}`);
+				const before = failed[type]();
+				const [over, want] = wrong[type];
+				const bad = await test(type, over);
+				const attempts = failed[type]() - before;
+				assert(bad?.status === 'Error', `${type}: wrong secret → ${JSON.stringify(bad)}`);
+				assert(want.test(bad.message) && !/^(Unauthorized|Forbidden)$/.test(bad.message), `${type}: "${bad.message}" !~ ${want}`);
+				assert(attempts === 1, `${type}: ${attempts} refused login attempts`);
+				assert(!Object.values(over).some((secret) => bad.message.includes(secret)), `${type}: the wrong secret is in the message`);
+				shown.push(`${type} "${bad.message.slice(0, 60)}…"`);
+			}
+			return `3 OK; wrong secret → ${shown.join('; ')} (1 attempt each)`;
 		});
 
 		// baseline: the activation poll of each trigger

@@ -375,6 +375,7 @@ function shapeFlat(rec, sch, lvl) {
 
 function shape(rec, sch, shp) {
 	const o = shapeFlat(rec, sch, shp.base);
+	if (sch.dynamic) Object.assign(o, sch.dynamic(rec, shp.base));
 	for (const sub of sch.subs) {
 		const lvl = shp.subs.has(sub) ? shp.subs.get(sub) : sub.defaultLevel;
 		if (lvl === undefined) continue;
@@ -420,6 +421,33 @@ const DIRECTORY = [
 	['jdoe', 'John Doe'], ['asmith', 'Alice Smith'], ['bwayne', 'Bruce Wayne'], ['ckent', 'Clark Kent'],
 	['dprince', 'Diana Prince'], ['pparker', 'Peter Parker'], ['tstark', 'Tony Stark'], ['nromanoff', 'Natasha Romanoff'],
 ];
+/** processes, services and startup programs seen on machines (inventory catalogs, joined to machines) */
+const PROCESS_DEF = [
+	['svchost.exe', 'Host Process for Windows Services'], ['explorer.exe', 'Windows Explorer'], ['chrome.exe', 'Google Chrome'],
+	['outlook.exe', 'Microsoft Outlook'], ['ms-teams.exe', 'Microsoft Teams'], ['KACEAgent.exe', 'Quest KACE Agent'],
+	['lsass.exe', 'Local Security Authority Process'], ['sqlservr.exe', 'SQL Server Windows NT - 64 Bit'], ['java.exe', 'Java(TM) Platform SE binary'],
+	['Zoom.exe', 'Zoom Meetings'], ['OneDrive.exe', 'Microsoft OneDrive'], ['w3wp.exe', 'IIS Worker Process'],
+];
+const SERVICE_DEF = [
+	['Spooler', 'Print Spooler', 'Automatic'], ['wuauserv', 'Windows Update', 'Manual'], ['WinDefend', 'Microsoft Defender Antivirus Service', 'Automatic'],
+	['konea', 'Quest KACE Agent', 'Automatic'], ['W32Time', 'Windows Time', 'Manual'], ['BITS', 'Background Intelligent Transfer Service', 'Manual'],
+	['MSSQLSERVER', 'SQL Server (MSSQLSERVER)', 'Automatic'], ['W3SVC', 'World Wide Web Publishing Service', 'Automatic'],
+	['TermService', 'Remote Desktop Services', 'Manual'], ['Dnscache', 'DNS Client', 'Automatic'],
+];
+const STARTUP_DEF = [
+	['OneDrive', '"C:\\Program Files\\Microsoft OneDrive\\OneDrive.exe" /background', 'HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run'],
+	['Teams', '"C:\\Program Files\\WindowsApps\\MSTeams\\ms-teams.exe" msteams:system-initiated', 'HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run'],
+	['KACE Agent Tray', '"C:\\Program Files (x86)\\Quest\\KACE\\KSMATray.exe"', 'HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Run'],
+	['Zoom', '"C:\\Program Files\\Zoom\\bin\\Zoom.exe" --autostart', 'Startup folder'],
+	['SecurityHealth', '%windir%\\system32\\SecurityHealthSystray.exe', 'HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Run'],
+	['Greenshot', '"C:\\Program Files\\Greenshot\\Greenshot.exe"', 'Startup folder'],
+];
+/** asset types: [id, name, category, fields [key, label, type]] — asset type 8 has no asset (nothing to sample) */
+const ASSET_TYPE_DEF = [
+	[5, 'Computer with Dell Agent', 'Device', [['field_10000', 'Serial Number', 'text'], ['field_10001', 'Purchase Date', 'date']]],
+	[7, 'Monitor', 'Device', [['field_10002', 'Serial Number', 'text'], ['field_10003', 'Screen Size', 'text']]],
+	[8, 'Printer', 'Device', [['field_10004', 'Toner Model', 'text']]],
+];
 const ROLES = { admin: { id: 1, name: 'Administrator' }, readonly: { id: 2, name: 'Read Only Administrator' }, user: { id: 3, name: 'User' } };
 
 function hex2(n) { return (n & 255).toString(16).toUpperCase().padStart(2, '0'); }
@@ -441,6 +469,9 @@ function generateMachine(i, epoch) {
 	const [manufacturer, model] = server ? ['VMware, Inc.', 'VMware7,1'] : [['Dell Inc.', 'Latitude 5440'], ['HP', 'EliteBook 840 G10'], ['Lenovo', 'ThinkPad T14 Gen 4']][i % 3];
 	const created = epoch - 400 * DAY + i * 60_000;
 	const user = server ? '' : DIRECTORY[i % DIRECTORY.length][0];
+	const processes = server ? [1, 6, 7, 8, 12] : [1, 2, 3, 6, 7, ...(i % 3 !== 2 ? [4, 5] : []), ...(i % 5 === 0 ? [9] : []), ...(i % 3 === 0 ? [10] : []), ...(i % 2 === 0 ? [11] : [])];
+	const services = server ? [1, 3, 4, 5, 7, 8, 10] : [1, 2, 3, 4, 5, 6, 10, ...(i % 4 === 0 ? [9] : [])];
+	const startups = server ? [3, 5] : [3, 5, ...(i % 2 === 0 ? [1] : []), ...(i % 3 !== 2 ? [2] : []), ...(i % 3 === 0 ? [4] : []), ...(i % 7 === 0 ? [6] : [])];
 	return {
 		Id: String(i),
 		Name: `WS-${pad(i, 5)}`,
@@ -464,6 +495,9 @@ function generateMachine(i, epoch) {
 		_labels: labels,
 		_osId: osId,
 		_online: online,
+		_processes: processes.sort((a, b) => a - b),
+		_services: services.sort((a, b) => a - b),
+		_startups: startups.sort((a, b) => a - b),
 	};
 }
 
@@ -512,11 +546,13 @@ function createKaceSim(opts = {}) {
 		machines: [], software: [], assets: [], operatingSystems: [], managedInstalls: [], scripts: [], scriptRuns: [],
 		tickets: [], queues: [], users: [], labels: [], statuses: [], priorities: [], categories: [], impacts: [],
 		queueFields: [], sessions: new Map(), logins: { ok: 0, failed: 0 },
+		assetTypes: [], archivedAssets: [], changes: [], processes: [], services: [], startupPrograms: [],
 	};
 	const idx = {
 		machine: new Map(), software: new Map(), os: new Map(), label: new Map(), asset: new Map(), mi: new Map(),
 		script: new Map(), ticket: new Map(), queue: new Map(), user: new Map(), status: new Map(), priority: new Map(),
-		category: new Map(), impact: new Map(), field: new Map(), run: new Map(),
+		category: new Map(), impact: new Map(), field: new Map(), run: new Map(), assetType: new Map(), archived: new Map(),
+		change: new Map(), process: new Map(), service: new Map(), startup: new Map(),
 	};
 	let dataVersion = 0;
 	const touchData = () => { dataVersion++; };
@@ -542,6 +578,23 @@ function createKaceSim(opts = {}) {
 		return rec;
 	};
 	LABEL_NAMES.forEach(addLabel);
+	// inventory catalogs of processes, services and startup programs (machines point at them, see generateMachine)
+	PROCESS_DEF.forEach(([name, description], k) => {
+		const rec = { Id: String(k + 1), Name: name, Description: description, Created: fmt(epoch - 450 * DAY + k * HOUR), Modified: fmt(epoch - 40 * DAY + k * HOUR), _id: k + 1 };
+		state.processes.push(rec); idx.process.set(k + 1, rec);
+	});
+	SERVICE_DEF.forEach(([name, display, startup], k) => {
+		const rec = { Id: String(k + 1), Name: name, Display_name: display, Startup_type: startup, Created: fmt(epoch - 450 * DAY + k * HOUR), Modified: fmt(epoch - 40 * DAY + k * HOUR), _id: k + 1 };
+		state.services.push(rec); idx.service.set(k + 1, rec);
+	});
+	STARTUP_DEF.forEach(([name, command, location], k) => {
+		const rec = { Id: String(k + 1), Name: name, Command: command, Location: location, Created: fmt(epoch - 450 * DAY + k * HOUR), Modified: fmt(epoch - 40 * DAY + k * HOUR), _id: k + 1 };
+		state.startupPrograms.push(rec); idx.startup.set(k + 1, rec);
+	});
+	ASSET_TYPE_DEF.forEach(([id, name, category, fields]) => {
+		const rec = { id, name, asset_category: category, created: fmt(epoch - 1000 * DAY), modified: fmt(epoch - 100 * DAY), _fields: fields.map(([key, label, type]) => ({ key, label, type })) };
+		state.assetTypes.push(rec); idx.assetType.set(id, rec);
+	});
 
 	// machines
 	const machineSpec = opts.machines ?? 250;
@@ -612,7 +665,9 @@ function createKaceSim(opts = {}) {
 			asset_status_id: k % 15 === 0 ? 2 : 1, owner_id: directoryUsers.length ? directoryUsers[k % directoryUsers.length].id : 0,
 			mapped_id: monitor ? 0 : m._id, location_id: (k % 3) + 1, archive: '', asset_data_id: k,
 			created: fmt(epoch - 390 * DAY + k * 60_000), modified: fmt(epoch - ((k * 3_331) % (20 * 86_400)) * 1000),
-			field_10000: monitor ? `MSN${k}` : m.Bios_Serial_Number, field_10001: fmt(epoch - 800 * DAY + k * HOUR).slice(0, 10),
+			fields: monitor
+				? { field_10002: `MSN${k}`, field_10003: ['24"', '27"', '32"'][k % 3] }
+				: { field_10000: m.Bios_Serial_Number, field_10001: fmt(epoch - 800 * DAY + k * HOUR).slice(0, 10) },
 		};
 		state.assets.push(rec); idx.asset.set(k, rec);
 	}
@@ -625,6 +680,8 @@ function createKaceSim(opts = {}) {
 			file_name: `${name.replace(/[^A-Za-z0-9]+/g, '_').toLowerCase()}_${sw.Display_version}.msi`,
 			install_command: `msiexec /i "${name.replace(/[^A-Za-z0-9]+/g, '_').toLowerCase()}.msi" /qn`,
 			enabled: 1, created: fmt(epoch - 200 * DAY + k * DAY), modified: fmt(epoch - 20 * DAY + k * DAY), targets: [],
+			// the operating systems it installs on (Windows; Notepad++ on workstations only)
+			os: name === 'Notepad++' ? [1, 2] : [1, 2, 3],
 		};
 		state.managedInstalls.push(rec); idx.mi.set(rec.id, rec);
 	});
@@ -674,12 +731,24 @@ function createKaceSim(opts = {}) {
 			const jsonKey = col.replace(/_id$/, '');
 			const rec = {
 				id: qk * 100 + k + 1, hd_queue_id: qid, name: col.toUpperCase(), hd_ticket_field_name: col, jsonKey, ordinal: k,
-				required_state: req, field_label: label, visible: col === 'resolution' ? 'uservisible' : 'usercreate',
+				required_state: col === 'custom_1' && qid === 3 ? 'all' : req, field_label: label, visible: col === 'resolution' ? 'uservisible' : 'usercreate',
 			};
 			state.queueFields.push(rec); idx.field.set(rec.id, rec); q._fieldIds.push(rec.id);
 		});
 		state.queues.push(q); idx.queue.set(qid, q);
 	});
+
+	// ticket history (hd_ticket_change): one change per write; a comment is a change with a comment
+	let nextChangeId = 1;
+	function addChange({ ticket, at, user, comment = '', description = '', ownersOnly = false }) {
+		const rec = {
+			id: nextChangeId++, hd_ticket_id: ticket, timestamp: at, user_id: user, comment, description,
+			owners_only: ownersOnly ? 1 : 0, system_comment: 0, resolution_changed: 0, via_email: '',
+		};
+		state.changes.push(rec); idx.change.set(rec.id, rec);
+		return rec;
+	}
+	const parseTime = (text) => Date.parse(`${text.replace(' ', 'T')}Z`);
 
 	// tickets ~N/5
 	const ticketCount = Math.max(3, Math.floor(state.machines.length / 5));
@@ -704,6 +773,11 @@ function createKaceSim(opts = {}) {
 		};
 		state.tickets.push(rec); idx.ticket.set(k, rec);
 		nextTicketId = k + 1;
+		addChange({ ticket: rec.id, at: rec.created, user: rec.submitter_id, description: 'Ticket Created' });
+		if (k % 3 === 0) {
+			const by = rec.owner_id ?? loginUsers[0].id;
+			addChange({ ticket: rec.id, at: fmt(Math.min(parseTime(rec.modified), created + 30 * 60_000)), user: by, comment: `Looking into it (#${k})`, ownersOnly: k % 9 === 0 });
+		}
 	}
 
 	/* ---- schemas ---- */
@@ -719,6 +793,20 @@ function createKaceSim(opts = {}) {
 		fields: [invId(), field('name', 'Name', 'str', 0), field('version', 'Version'), field('architecture', 'Architecture'),
 			field('created', 'Created', 'str', 3), field('modified', 'Modified', 'str', 3)],
 	});
+	S.process = schema({
+		names: ['process', 'processes'], idOf: (r) => r._id,
+		fields: [invId(), field('name', 'Name', 'str', 0), field('description', 'Description'), field('created', 'Created'), field('modified', 'Modified')],
+	});
+	S.service = schema({
+		names: ['service', 'services', 'ntservice'], idOf: (r) => r._id,
+		fields: [invId(), field('name', 'Name', 'str', 0), field('display_name', 'Display_name'), field('startup_type', 'Startup_type'),
+			field('created', 'Created'), field('modified', 'Modified')],
+	});
+	S.startup = schema({
+		names: ['startup_program', 'startup_programs', 'startupprogram', 'startup'], idOf: (r) => r._id,
+		fields: [invId(), field('name', 'Name', 'str', 0), field('command', 'Command'), field('location', 'Location'),
+			field('created', 'Created'), field('modified', 'Modified')],
+	});
 	S.label = schema({ names: ['label', 'labels'], fields: [field('id', 'id', 'int', 0), field('name', 'name', 'str', 0), field('type', 'type', 'str', 1)] });
 	S.machine = schema({
 		names: ['machine', 'machines'], idOf: (r) => r._id,
@@ -732,6 +820,9 @@ function createKaceSim(opts = {}) {
 			{ names: ['software', 'softwares'], outKey: 'Software', many: true, schema: S.software, ids: (r) => r._software, byId: (id) => idx.software.get(id), all: () => state.software },
 			{ names: ['label', 'labels'], outKey: 'Labels', many: true, schema: S.label, ids: (r) => r._labels, byId: (id) => idx.label.get(id), all: () => state.labels },
 			{ names: ['os', 'operating_system'], outKey: 'Os', many: false, schema: S.os, ref: (r) => r._osId, byId: (id) => idx.os.get(id), all: () => state.operatingSystems },
+			{ names: ['process', 'processes'], outKey: 'Processes', many: true, schema: S.process, ids: (r) => r._processes, byId: (id) => idx.process.get(id), all: () => state.processes },
+			{ names: ['service', 'services', 'ntservice'], outKey: 'Services', many: true, schema: S.service, ids: (r) => r._services, byId: (id) => idx.service.get(id), all: () => state.services },
+			{ names: ['startup_program', 'startup_programs', 'startupprogram'], outKey: 'StartupPrograms', many: true, schema: S.startup, ids: (r) => r._startups, byId: (id) => idx.startup.get(id), all: () => state.startupPrograms },
 		],
 	});
 	S.asset = schema({
@@ -740,10 +831,33 @@ function createKaceSim(opts = {}) {
 			field('asset_type_name', 'asset_type_name'), field('asset_class_id', 'asset_class_id', 'int', 2),
 			field('asset_status_id', 'asset_status_id', 'int'), field('owner_id', 'owner_id', 'int'), field('mapped_id', 'mapped_id', 'int'),
 			field('location_id', 'location_id', 'int'), field('archive', 'archive', 'str', 2), field('asset_data_id', 'asset_data_id', 'int', 3),
-			field('created', 'created'), field('modified', 'modified'), field('field_10000', 'field_10000', 'str', 3),
-			field('field_10001', 'field_10001', 'str', 3)],
+			field('created', 'created'), field('modified', 'modified'),
+			// the fields of the asset types (field_NNNNN): filterable on every asset, shown at level ALL for the asset's type
+			...ASSET_TYPE_DEF.flatMap(([, , , fields]) => fields.map(([key]) => field(key, key, 'str', 3, { get: (r) => r.fields[key] ?? '', noOut: true })))],
+		// READING: custom asset fields show with `shaping=asset all` (reference §2.4), only those of the asset's type
+		dynamic: (r, lvl) => (lvl >= LEVELS.all ? Object.fromEntries((idx.assetType.get(r.asset_type_id)?._fields ?? []).map((f) => [f.key, r.fields[f.key] ?? ''])) : {}),
 	});
-	const smallMachine = schema({ names: ['machine'], fields: [field('id', 'id', 'int', 0, { get: (r) => r._id }), field('name', 'name', 'str', 0, { get: (r) => r.Name })] });
+	S.assetType = schema({
+		names: ['asset_type', 'asset_types', 'types', 'type'],
+		fields: [field('id', 'id', 'int', 0), field('name', 'name', 'str', 0), field('asset_category', 'asset_category'), field('created', 'created'), field('modified', 'modified')],
+	});
+	const smallMachine = schema({ names: ['machine'], idOf: (r) => r._id, fields: [field('id', 'id', 'int', 0, { get: (r) => r._id }), field('name', 'name', 'str', 0, { get: (r) => r.Name })] });
+	// READING: the catalogs of processes, services and startup programs carry the machines they were seen on as the
+	// sub-entity `machine` (SQL join, like `software` on machines), so `filtering=machine.id eq 12` lists one machine's
+	let joinCache = { version: -1, maps: {} };
+	const machinesWith = (key, id) => {
+		if (joinCache.version !== dataVersion) joinCache = { version: dataVersion, maps: {} };
+		let map = joinCache.maps[key];
+		if (!map) {
+			map = new Map();
+			for (const m of state.machines) for (const x of m[key]) { if (!map.has(x)) map.set(x, []); map.get(x).push(m._id); }
+			joinCache.maps[key] = map;
+		}
+		return map.get(id) ?? [];
+	};
+	for (const [sch, key] of [[S.process, '_processes'], [S.service, '_services'], [S.startup, '_startups']]) {
+		sch.subs.push({ names: ['machine', 'machines'], outKey: 'Machines', many: true, schema: smallMachine, ids: (r) => machinesWith(key, r._id), byId: (id) => idx.machine.get(id), all: () => state.machines });
+	}
 	S.mi = schema({
 		names: ['mi', 'managed_install', 'managed_installs'],
 		fields: [field('id', 'id', 'int', 0), field(['name', 'title'], 'name', 'str', 0), field('software_id', 'software_id', 'int'),
@@ -781,6 +895,14 @@ function createKaceSim(opts = {}) {
 		names: ['user', 'users'],
 		fields: [field('id', 'id', 'int', 0), field('user_name', 'user_name', 'str', 0), field('full_name', 'full_name', 'str', 0), field('email', 'email', 'str', 1),
 			field('location_id', 'location_id', 'int', 2), field('created', 'created', 'str', 3), field('modified', 'modified', 'str', 3)],
+	});
+	S.change = schema({
+		names: ['hd_ticket_change', 'change', 'changes', 'ticket_change'],
+		fields: [field('id', 'id', 'int', 0), field('hd_ticket_id', 'hd_ticket_id', 'int'), field('timestamp', 'timestamp'), field('user_id', 'user_id', 'int'),
+			field('comment', 'comment'), field('description', 'description'), field('owners_only', 'owners_only', 'int'),
+			field('system_comment', 'system_comment', 'int', 2), field('resolution_changed', 'resolution_changed', 'int', 2), field('via_email', 'via_email', 'str', 2)],
+		// READING: the author is a sub-entity shown only when shaped (`user limited`, as the NG dashboards ask for it)
+		subs: [{ names: ['user'], outKey: 'user', schema: S.userFlat, ref: (r) => r.user_id, byId: (id) => idx.user.get(id), all: () => state.users }],
 	});
 	const roleSchema = schema({ names: ['role'], fields: [field('id', 'id', 'int', 0, { get: (r) => ROLES[r].id }), field('name', 'name', 'str', 0, { get: (r) => ROLES[r].name })], idOf: (r) => r });
 	S.user = schema({
@@ -900,6 +1022,63 @@ function createKaceSim(opts = {}) {
 		return ids;
 	}
 
+	/* ---- assets ---- */
+	/** applies an asset write body element (validating everything first); READING: unknown fields → 400 */
+	function applyAsset(rec, input, creating) {
+		const next = { ...rec, fields: { ...rec.fields } };
+		const custom = [];
+		for (const [k, v] of Object.entries(input)) {
+			if (k === 'id' || k === 'created' || k === 'modified' || k === 'asset_type_name') continue;
+			if (k === 'name') {
+				if (typeof v !== 'string' || !v.trim()) throw bad('name is required');
+				next.name = v;
+			} else if (k === 'asset_type_id') {
+				const type = idx.assetType.get(asInt(v));
+				if (!type) throw bad(`Invalid asset_type_id '${v}'`);
+				if (!creating && type.id !== rec.asset_type_id) throw bad('asset_type_id cannot be changed');
+				next.asset_type_id = type.id; next.asset_type_name = type.name;
+			} else if (['asset_status_id', 'location_id', 'mapped_id', 'asset_class_id', 'owner_id'].includes(k)) {
+				const n = v === null || v === '' ? 0 : asInt(v);
+				if (n === undefined) throw bad(`Invalid value for field '${k}': expected an id`);
+				if (k === 'owner_id' && n && !idx.user.has(n)) throw bad(`Invalid owner_id ${n}`);
+				if (k === 'mapped_id' && n && !idx.machine.has(n)) throw bad(`Invalid mapped_id ${n}`);
+				next[k] = n;
+			} else if (/^field_\d+$/.test(k)) {
+				if (v !== null && typeof v !== 'string' && typeof v !== 'number') throw bad(`Invalid value for field '${k}'`);
+				custom.push([k, v === null ? '' : String(v)]);
+			} else throw bad(`Invalid field '${k}'`);
+		}
+		if (creating && !next.name) throw bad('name is required');
+		if (creating && next.asset_type_id === null) throw bad('asset_type_id is required');
+		const type = idx.assetType.get(next.asset_type_id);
+		for (const [k, v] of custom) {
+			const def = type._fields.find((f) => f.key === k);
+			if (!def) throw bad(`Invalid field '${k}' for asset type '${type.name}'`);
+			if (def.type === 'date' && v !== '' && !/^\d{4}-\d{2}-\d{2}$/.test(v)) throw bad(`Invalid date '${v}' for field '${def.label}' (YYYY-MM-DD)`);
+			next.fields[k] = v;
+		}
+		return next;
+	}
+
+	/* ---- manual (agentless) machine records ---- */
+	const MANUAL_MACHINE_FIELDS = ['Name', 'Ip', 'Mac', 'Os_name', 'Notes', 'User_logged', 'Cs_Manufacturer', 'Cs_Model', 'Bios_Serial_Number'];
+	function manualMachine(input) {
+		const now = fmt(clock.now());
+		const rec = {
+			Id: '0', Name: '', Os_name: '', Os_version: '', Os_arch: '', Ip: '', Mac: '', User_logged: '', Last_inventory: now,
+			Last_sync: '0000-00-00 00:00:00', 'Ram Total': '', Notes: '', Cs_Manufacturer: '', Cs_Model: '', Bios_Serial_Number: '',
+			Created: now, Modified: now, _id: 0, _software: [], _labels: [], _osId: null, _online: false, _processes: [], _services: [], _startups: [], _manual: true,
+		};
+		for (const [k, v] of Object.entries(input)) {
+			const key = MANUAL_MACHINE_FIELDS.find((f) => f.toLowerCase() === k.toLowerCase());
+			if (!key) throw bad(`Invalid field '${k}'`);
+			if (v !== null && typeof v !== 'string' && typeof v !== 'number') throw bad(`Invalid value for field '${k}'`);
+			rec[key] = v === null ? '' : String(v);
+		}
+		if (!rec.Name.trim()) throw bad('name is required');
+		return rec;
+	}
+
 	/* ---- tickets ---- */
 	const TICKET_REFS = {
 		status: { col: 'status_id', map: idx.status, perQueue: true }, priority: { col: 'priority_id', map: idx.priority, perQueue: true },
@@ -911,10 +1090,18 @@ function createKaceSim(opts = {}) {
 	/** applies a ticket write body element to rec (validating everything first); READING: unknown keys → 400 */
 	function applyTicket(rec, input, creating) {
 		const next = { ...rec, custom: { ...rec.custom } };
+		delete next._comment; delete next._ownersOnly;
 		for (const [k, v] of Object.entries(input)) {
 			const key = k.toLowerCase();
 			if (key === 'id') continue;
-			if (key === 'hd_queue_id') {
+			if (key === 'comment') {
+				// READING: a comment is written with the ticket (create or update) and becomes a change of its history
+				if (typeof v !== 'string') throw bad(`Invalid value for field '${k}': expected text`);
+				next._comment = v;
+			} else if (key === 'owners_only') {
+				if (![0, 1, true, false, '0', '1'].includes(v)) throw bad(`Invalid value for field '${k}': expected 0 or 1`);
+				next._ownersOnly = v === true || v === 1 || v === '1';
+			} else if (key === 'hd_queue_id') {
 				const n = asInt(v);
 				if (n === undefined || !idx.queue.has(n)) throw bad(`Invalid hd_queue_id '${v}'`);
 				next.hd_queue_id = n;
@@ -951,7 +1138,29 @@ function createKaceSim(opts = {}) {
 			const v = next[`${name}_id`];
 			if (v !== null && !ids.includes(v)) throw bad(`Invalid ${name} id ${v} for queue ${q.id}`);
 		}
+		if (next._ownersOnly && !next._comment) throw bad('owners_only needs a comment');
+		if (creating) {
+			// the queue's fields required of everyone must have a value (status, priority and submitter have defaults)
+			for (const id of q._fieldIds) {
+				const f = idx.field.get(id);
+				if (f.required_state !== 'all') continue;
+				const col = f.hd_ticket_field_name;
+				const v = col.startsWith('custom_') ? next.custom[col] : next[col];
+				if (v === null || v === undefined || v === '') throw bad(`Field '${f.field_label}' is required in queue '${q.name}'`);
+			}
+		}
 		return next;
+	}
+	/** what a write changed, as the history says it ("Changed ticket Status from "New" to "Open".") */
+	function describeChanges(before, after) {
+		const lines = [];
+		const nameOf = (ref, id) => (id === null || id === undefined ? '' : String(ref.map.get(id)?.name ?? ref.map.get(id)?.user_name ?? ref.map.get(id)?.Name ?? id));
+		for (const [key, ref] of Object.entries(TICKET_REFS)) {
+			if (before[ref.col] !== after[ref.col]) lines.push(`Changed ticket ${key} from "${nameOf(ref, before[ref.col])}" to "${nameOf(ref, after[ref.col])}".`);
+		}
+		for (const key of TICKET_TEXT) if (before[key] !== after[key]) lines.push(`Changed ticket ${key}.`);
+		for (const key of Object.keys(after.custom)) if ((before.custom[key] ?? '') !== after.custom[key]) lines.push(`Changed ticket ${key}.`);
+		return lines.join('\n');
 	}
 
 	/* ---- script runs ---- */
@@ -972,7 +1181,25 @@ function createKaceSim(opts = {}) {
 	/* ---- routes ---- */
 	const A = (status, body) => ({ status, body });
 	const routes = [
-		{ re: /^\/api\/inventory\/machines$/, GET: (c) => A(200, listBody(c.q, S.machine, state.machines, 'Machines')) },
+		{
+			re: /^\/api\/inventory\/machines$/,
+			GET: (c) => A(200, listBody(c.q, S.machine, state.machines, 'Machines')),
+			// READING (reference §3.1: Quest docs, no client calls it): a manual (agentless) machine record; the answer
+			// carries the new id like a ticket create
+			POST: (c) => {
+				const list = envelope(c.json, 'Machines');
+				const recs = list.map((el) => manualMachine(el));
+				const ids = recs.map((rec) => {
+					const id = state.machines.reduce((max, x) => Math.max(max, x._id), 0) + 1;
+					Object.assign(rec, { Id: String(id), _id: id });
+					state.machines.push(rec); idx.machine.set(id, rec);
+					return id;
+				});
+				touchData();
+				return A(200, { Result: 'Success', IDs: ids });
+			},
+			bodyRequired: ['POST'],
+		},
 		{
 			re: /^\/api\/inventory\/machines\/(\d+)$/,
 			GET: (c, m) => A(200, oneBody(c.q, S.machine, need(idx.machine, Number(m[1]), 'Machine'), 'Machines')),
@@ -1004,21 +1231,25 @@ function createKaceSim(opts = {}) {
 			bodyRequired: ['PUT'],
 		},
 		{ re: /^\/api\/inventory\/softwares$/, GET: (c) => A(200, listBody(c.q, S.software, state.software, 'Software')) },
+		{ re: /^\/api\/inventory\/processes$/, GET: (c) => A(200, listBody(c.q, S.process, state.processes, 'Processes')) },
+		{ re: /^\/api\/inventory\/processes\/(\d+)$/, GET: (c, m) => A(200, oneBody(c.q, S.process, need(idx.process, Number(m[1]), 'Process'), 'Processes')) },
+		{ re: /^\/api\/inventory\/services$/, GET: (c) => A(200, listBody(c.q, S.service, state.services, 'Services')) },
+		{ re: /^\/api\/inventory\/services\/(\d+)$/, GET: (c, m) => A(200, oneBody(c.q, S.service, need(idx.service, Number(m[1]), 'Service'), 'Services')) },
+		{ re: /^\/api\/inventory\/startup_programs$/, GET: (c) => A(200, listBody(c.q, S.startup, state.startupPrograms, 'StartupPrograms')) },
+		{ re: /^\/api\/inventory\/startup_programs\/(\d+)$/, GET: (c, m) => A(200, oneBody(c.q, S.startup, need(idx.startup, Number(m[1]), 'Startup program'), 'StartupPrograms')) },
 		{ re: /^\/api\/inventory\/softwares\/(\d+)$/, GET: (c, m) => A(200, oneBody(c.q, S.software, need(idx.software, Number(m[1]), 'Software'), 'Software')) },
 		{ re: /^\/api\/inventory\/operating_systems$/, GET: (c) => A(200, listBody(c.q, S.os, state.operatingSystems, 'OperatingSystems')) },
 		{ re: /^\/api\/inventory\/operating_systems\/(\d+)$/, GET: (c, m) => A(200, oneBody(c.q, S.os, need(idx.os, Number(m[1]), 'Operating system'), 'OperatingSystems')) },
+		// READING (key UNVERIFIED, KaceSMA returns the raw answer): the asset types under "AssetTypes"
+		{ re: /^\/api\/asset\/assets\/types$/, asset: true, GET: (c) => A(200, listBody(c.q, S.assetType, state.assetTypes, 'AssetTypes')) },
 		{
 			re: /^\/api\/asset\/assets$/, asset: true,
 			GET: (c) => A(200, listBody(c.q, S.asset, state.assets, 'Assets')),
 			POST: (c) => {
 				const list = envelope(c.json, 'Assets');
-				const created = list.map((el) => {
-					const name = el.name; const type = asInt(el.asset_type_id);
-					if (typeof name !== 'string' || !name.trim()) throw bad('name is required');
-					if (type === undefined) throw bad('asset_type_id is required');
-					const now = fmt(clock.now());
-					return { id: 0, name, asset_type_id: type, asset_type_name: String(el.asset_type_name ?? ''), asset_class_id: asInt(el.asset_class_id) ?? 0, asset_status_id: asInt(el.asset_status_id) ?? 1, owner_id: asInt(el.owner_id) ?? 0, mapped_id: asInt(el.mapped_id) ?? 0, location_id: asInt(el.location_id) ?? 0, archive: '', asset_data_id: 0, created: now, modified: now, field_10000: String(el.field_10000 ?? ''), field_10001: String(el.field_10001 ?? '') };
-				});
+				const now = fmt(clock.now());
+				const blank = { id: 0, name: '', asset_type_id: null, asset_type_name: '', asset_class_id: 0, asset_status_id: 1, owner_id: 0, mapped_id: 0, location_id: 0, archive: '', asset_data_id: 0, created: now, modified: now, fields: {} };
+				const created = list.map((el) => applyAsset(blank, el, true));
 				const ids = created.map((rec) => {
 					rec.id = (state.assets.length ? state.assets[state.assets.length - 1].id : 0) + 1;
 					rec.asset_data_id = rec.id;
@@ -1037,24 +1268,46 @@ function createKaceSim(opts = {}) {
 				const id = Number(m[1]);
 				const rec = need(idx.asset, id, 'Asset');
 				const list = envelope(c.json, 'Assets');
-				const updates = [];
+				let next = rec;
 				for (const el of list) {
 					if (el.id !== undefined && asInt(el.id) !== id) throw bad(`Asset id in body (${el.id}) does not match the id in the URL (${id})`);
-					for (const [k, v] of Object.entries(el)) {
-						if (k === 'id' || k === 'created' || k === 'modified') continue;
-						if (!(k in rec) && !/^field_\d+$/.test(k)) throw bad(`Invalid field '${k}'`);
-						updates.push([k, v]);
-					}
+					next = applyAsset(next, el, false);
 				}
-				for (const [k, v] of updates) rec[k] = v;
-				rec.modified = fmt(clock.now());
+				Object.assign(rec, next, { modified: fmt(clock.now()) });
 				touchData();
 				return A(200, { Result: 'Success' });
 			},
 			bodyRequired: ['PUT'],
 		},
+		{
+			// SMA 9.0+ (reference §3.2): archiving moves the asset to the archived devices; the reason is mandatory
+			re: /^\/api\/asset\/assets\/(\d+)\/archive$/, asset: true,
+			POST: (c, m) => {
+				const rec = need(idx.asset, Number(m[1]), 'Asset');
+				const json = c.json;
+				if (!json || typeof json !== 'object' || Array.isArray(json)) throw bad('Request body must be an object with "archiveReason"');
+				for (const k of Object.keys(json)) if (k !== 'archiveReason') throw bad(`Invalid field '${k}'`);
+				if (typeof json.archiveReason !== 'string' || !json.archiveReason.trim()) throw bad('archiveReason is required');
+				state.assets.splice(state.assets.indexOf(rec), 1);
+				idx.asset.delete(rec.id);
+				Object.assign(rec, { archive: json.archiveReason, modified: fmt(clock.now()) });
+				state.archivedAssets.push(rec); idx.archived.set(rec.id, rec);
+				touchData();
+				return A(200, { Result: 'Success' });
+			},
+			bodyRequired: ['POST'],
+		},
+		{ re: /^\/api\/asset\/archived_devices\/(\d+)$/, asset: true, GET: (c, m) => A(200, oneBody(c.q, S.asset, need(idx.archived, Number(m[1]), 'Archived asset'), 'Assets')) },
 		{ re: /^\/api\/managed_install\/managed_installs$/, GET: (c) => A(200, listBody(c.q, S.mi, state.managedInstalls, 'MIs')) },
 		{ re: /^\/api\/managed_install\/managed_installs\/(\d+)$/, GET: (c, m) => A(200, oneBody(c.q, S.mi, need(idx.mi, Number(m[1]), 'Managed install'), 'MIs')) },
+		{
+			// READING (key UNVERIFIED): the machines whose operating system the managed install supports, as "Machines"
+			re: /^\/api\/managed_install\/managed_installs\/(\d+)\/compatible_machines$/,
+			GET: (c, m) => {
+				const mi = need(idx.mi, Number(m[1]), 'Managed install');
+				return A(200, listBody(c.q, S.machine, state.machines.filter((x) => mi.os.includes(x._osId)), 'Machines', `mi${mi.id}`));
+			},
+		},
 		{
 			re: /^\/api\/managed_install\/managed_installs\/(\d+)\/(add_to_machines|remove_from_machines)$/,
 			PUT: (c, m) => {
@@ -1107,6 +1360,15 @@ function createKaceSim(opts = {}) {
 		{ re: /^\/api\/service_desk\/queues$/, GET: (c) => A(200, listBody(c.q, S.queue, state.queues, 'Queues')) },
 		{ re: /^\/api\/service_desk\/queues\/(\d+)$/, GET: (c, m) => A(200, oneBody(c.q, S.queue, need(idx.queue, Number(m[1]), 'Queue'), 'Queues')) },
 		{
+			// READING: the ticket a new ticket of the queue starts from, in the form a create takes (ids, custom_N)
+			re: /^\/api\/service_desk\/queues\/(\d+)\/ticket_template$/,
+			GET: (c, m) => {
+				const q = need(idx.queue, Number(m[1]), 'Queue');
+				const template = { title: '', summary: '', hd_queue_id: q.id, status: q._statusIds[0], priority: q._priorityIds[1], category: null, impact: null, owner: null, submitter: null, machine: null, asset: null, due_date: '', cc_list: '', resolution: '', custom_1: '', custom_2: '' };
+				return A(200, { Tickets: [template] });
+			},
+		},
+		{
 			re: /^\/api\/service_desk\/queues\/(\d+)\/fields$/,
 			GET: (c, m) => {
 				const q = need(idx.queue, Number(m[1]), 'Queue');
@@ -1127,6 +1389,8 @@ function createKaceSim(opts = {}) {
 				const recs = list.map((el) => applyTicket(blank, el, true));
 				const ids = recs.map((rec) => {
 					rec.id = nextTicketId++;
+					addChange({ ticket: rec.id, at: now, user: c.session.user.id, description: 'Ticket Created', comment: rec._comment ?? '', ownersOnly: !!rec._ownersOnly });
+					delete rec._comment; delete rec._ownersOnly;
 					state.tickets.push(rec); idx.ticket.set(rec.id, rec);
 					return rec.id;
 				});
@@ -1150,10 +1414,22 @@ function createKaceSim(opts = {}) {
 				const t = need(idx.ticket, Number(m[1]), 'Ticket');
 				state.tickets.splice(state.tickets.indexOf(t), 1);
 				idx.ticket.delete(t.id);
+				state.changes = state.changes.filter((ch) => ch.hd_ticket_id !== t.id);
 				touchData();
 				return A(200, { Result: 'Success' });
 			},
 			bodyRequired: ['PUT', 'POST'], userWritable: ['PUT', 'POST'],
+		},
+		{
+			re: /^\/api\/service_desk\/tickets\/(\d+)\/changes$/,
+			GET: (c, m) => {
+				const t = need(idx.ticket, Number(m[1]), 'Ticket');
+				const u = c.session.user;
+				if (u.role === 'user' && t.submitter_id !== u.id && t.owner_id !== u.id) throw notFound(`Ticket ${t.id} not found`);
+				// a standard user does not see the comments only owners may read
+				const rows = state.changes.filter((ch) => ch.hd_ticket_id === t.id && (u.role !== 'user' || !ch.owners_only));
+				return A(200, listBody(c.q, S.change, rows, 'Changes', `t${t.id}|${u.role}|${rows.length}`));
+			},
 		},
 		{
 			// READING: a plain user object, no "Users" envelope
@@ -1169,11 +1445,18 @@ function createKaceSim(opts = {}) {
 		if (u.role === 'user' && t.submitter_id !== u.id) throw new ApiError(403, 'Insufficient permissions');
 		const list = envelope(c.json, 'Tickets');
 		let next = t;
+		const comments = [];
 		for (const el of list) {
 			if (el.id !== undefined && asInt(el.id) !== t.id) throw bad(`Ticket id in body (${el.id}) does not match the id in the URL (${t.id})`);
 			next = applyTicket(next, el, false);
+			if (next._comment) comments.push({ text: next._comment, ownersOnly: !!next._ownersOnly });
 		}
-		Object.assign(t, next, { modified: fmt(clock.now()) });
+		const now = fmt(clock.now());
+		const description = describeChanges(t, next);
+		delete next._comment; delete next._ownersOnly;
+		Object.assign(t, next, { modified: now });
+		if (!comments.length) addChange({ ticket: t.id, at: now, user: u.id, description });
+		comments.forEach((cm, n) => addChange({ ticket: t.id, at: now, user: u.id, comment: cm.text, ownersOnly: cm.ownersOnly, description: n === 0 ? description : '' }));
 		touchData();
 		return A(200, { Result: 'Success' });
 	}
@@ -1388,8 +1671,22 @@ function createKaceSim(opts = {}) {
 				created: when, modified: when, due_date: '0000-00-00 00:00:00', is_manual_due_date: 0, resolution: '', cc_list: '', custom: {},
 			};
 			state.tickets.push(rec); idx.ticket.set(rec.id, rec);
+			addChange({ ticket: rec.id, at: when, user: rec.submitter_id, description: 'Ticket Created' });
 			touchData();
 			return rec.id;
+		},
+		/**
+		 * A comment added in the console at `at` (ms, default now on the simulator clock): a change of the ticket's
+		 * history, and the ticket's modified time moves there. Returns the change id.
+		 */
+		addComment(ticketId, { text = 'Console comment', at, userId, ownersOnly = false } = {}) {
+			const t = idx.ticket.get(ticketId);
+			if (!t) throw new Error(`no ticket ${ticketId}`);
+			const when = fmt(at ?? clock.now());
+			const ch = addChange({ ticket: t.id, at: when, user: userId ?? loginUsers[0].id, comment: text, ownersOnly });
+			if (when > t.modified) t.modified = when;
+			touchData();
+			return ch.id;
 		},
 		/** A machine changed by an inventory at `at` (ms, default now on the simulator clock): Modified moves there. */
 		touchMachine(id, at) {

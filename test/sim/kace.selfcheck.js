@@ -418,6 +418,68 @@ check('service desk: queues, tickets CRUD, readonly', async () => {
 	});
 });
 
+check('issue 14 routes: asset types/create/update/archive, ticket history and comments, template, machines, inventory catalogs', async () => {
+	await withSim({ mode: '14', machines: 40, users: [ADMIN, { userName: 'ro', password: 'ro', role: 'readonly' }] }, async (sim, url) => {
+		const c = new Client(url);
+		await c.login();
+		// asset types, strict per-type fields, archive
+		let r = await c.get('/api/asset/assets/types');
+		assert.deepEqual(r.json.AssetTypes.map((t) => t.name), ['Computer with Dell Agent', 'Monitor', 'Printer']);
+		r = await c.get('/api/asset/assets' + q({ filtering: 'asset_type_id eq 7', shaping: 'asset all', paging: 'limit 1' }));
+		assert.deepEqual(Object.keys(r.json.Assets[0]).filter((k) => k.startsWith('field_')), ['field_10002', 'field_10003']);
+		errBody(await c.call('POST', '/api/asset/assets', { Assets: [{ name: 'P1', asset_type_id: 8, field_10000: 'x' }] }), 400, "Invalid field 'field_10000' for asset type 'Printer'");
+		errBody(await c.call('POST', '/api/asset/assets', { Assets: [{ name: 'P1', asset_type_id: 99 }] }), 400, "Invalid asset_type_id '99'");
+		errBody(await c.call('POST', '/api/asset/assets', { Assets: [{ name: 'P1', asset_type_id: 5, field_10001: '1.2.2024' }] }), 400, "Invalid date '1.2.2024' for field 'Purchase Date' (YYYY-MM-DD)");
+		r = await c.call('POST', '/api/asset/assets', { Assets: [{ name: 'P1', asset_type_id: 8, field_10004: 'HP 26A', owner_id: 20 }] });
+		const assetId = r.json.IDs[0];
+		r = await c.get(`/api/asset/assets/${assetId}` + q({ shaping: 'asset all' }));
+		assert.equal(r.json.Assets[0].field_10004, 'HP 26A');
+		assert.equal(r.json.Assets[0].asset_type_name, 'Printer');
+		errBody(await c.call('PUT', `/api/asset/assets/${assetId}`, { Assets: [{ id: assetId, asset_type_id: 5 }] }), 400, 'asset_type_id cannot be changed');
+		assert.deepEqual((await c.call('PUT', `/api/asset/assets/${assetId}`, { Assets: [{ id: assetId, field_10004: 'HP 59A' }] })).json, { Result: 'Success' });
+		errBody(await c.call('POST', `/api/asset/assets/${assetId}/archive`, {}), 400, 'archiveReason is required');
+		assert.deepEqual((await c.call('POST', `/api/asset/assets/${assetId}/archive`, { archiveReason: 'Broken' })).json, { Result: 'Success' });
+		errBody(await c.get(`/api/asset/assets/${assetId}`), 404, `Asset ${assetId} not found`);
+		r = await c.get(`/api/asset/archived_devices/${assetId}` + q({ shaping: 'asset all' }));
+		assert.equal(r.json.Assets[0].archive, 'Broken');
+
+		// ticket history: creation change, comments written with an update, owners-only hidden from standard users
+		r = await c.call('POST', '/api/service_desk/tickets', { Tickets: [{ title: 'History', hd_queue_id: 1 }] });
+		const tid = r.json.IDs[0];
+		sim.clock.advance(5000);
+		assert.deepEqual((await c.call('PUT', `/api/service_desk/tickets/${tid}`, { Tickets: [{ comment: 'first', owners_only: 1 }] })).json, { Result: 'Success' });
+		errBody(await c.call('PUT', `/api/service_desk/tickets/${tid}`, { Tickets: [{ owners_only: 1 }] }), 400, 'owners_only needs a comment');
+		r = await c.get(`/api/service_desk/tickets/${tid}/changes` + q({ shaping: 'hd_ticket_change all,user limited' }));
+		assert.deepEqual(r.json.Changes.map((ch) => [ch.description, ch.comment, ch.owners_only, ch.user.user_name]), [['Ticket Created', '', 0, 'admin'], ['', 'first', 1, 'admin']]);
+		r = await c.get(`/api/service_desk/tickets/${tid}`);
+		assert.equal(r.json.Tickets[0].modified, sim.fmt(sim.clock.now()));
+		errBody(await c.get('/api/service_desk/tickets/99999/changes'), 404, 'Ticket 99999 not found');
+		r = await c.get('/api/service_desk/queues/3/ticket_template');
+		assert.equal(r.json.Tickets[0].hd_queue_id, 3);
+		errBody(await c.call('POST', '/api/service_desk/tickets', { Tickets: [{ title: 'HR', hd_queue_id: 3 }] }), 400, "Field 'Employee Id' is required in queue 'HR Requests'");
+		assert.equal((await c.call('POST', '/api/service_desk/tickets', { Tickets: [{ title: 'HR', hd_queue_id: 3, custom_1: 'E-1' }] })).status, 200);
+
+		// agentless machine records, processes of one machine, compatible machines
+		errBody(await c.call('POST', '/api/inventory/machines', { Machines: [{ name: 'X', color: 'red' }] }), 400, "Invalid field 'color'");
+		r = await c.call('POST', '/api/inventory/machines', { Machines: [{ name: 'PRINTER-01', ip: '10.9.9.9' }] });
+		assert.deepEqual(r.json, { Result: 'Success', IDs: [41] });
+		r = await c.get('/api/inventory/machines/41');
+		assert.equal(r.json.Machines[0].Ip, '10.9.9.9');
+		r = await c.get('/api/inventory/processes' + q({ filtering: 'machine.id eq 10', paging: 'limit ALL' }));
+		assert.deepEqual(r.json.Processes.map((p) => p.Name), ['svchost.exe', 'KACEAgent.exe', 'lsass.exe', 'sqlservr.exe', 'w3wp.exe']);
+		r = await c.get('/api/inventory/machines/10' + q({ shaping: 'machine limited,service limited,startup_program limited' }));
+		assert.equal(r.json.Machines[0].Services.length, 7);
+		assert.equal(r.json.Machines[0].StartupPrograms.length, 2);
+		r = await c.get('/api/managed_install/managed_installs/5/compatible_machines' + q({ paging: 'limit ALL' }));
+		assert.ok(r.json.Machines.length > 0 && r.json.Machines.every((m) => [1, 2].includes(sim.state.machines.find((x) => x._id === Number(m.Id))._osId)));
+
+		const ro = new Client(url);
+		await ro.login({ userName: 'ro', password: 'ro' });
+		errBody(await ro.call('POST', '/api/asset/assets/1/archive', { archiveReason: 'x' }), 403, 'Insufficient permissions');
+		errBody(await ro.call('POST', '/api/inventory/machines', { Machines: [{ name: 'x' }] }), 403, 'Insufficient permissions');
+	});
+});
+
 check('faults via sim.faults', async () => {
 	await withSim({ mode: '14', machines: 10 }, async (sim, url) => {
 		const c = new Client(url);

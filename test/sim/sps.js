@@ -1382,16 +1382,11 @@ async function startSpsFixture(options = {}) {
 module.exports.startSpsFixture = startSpsFixture;
 
 /**
- * Runs the SPS nodes at one node version in this test process. The harness gives a node the version its
- * description declares, which since 1.1 is a list ([1, 1.1]); n8n itself gives a new node its defaultVersion and a
- * saved one the version it was saved with. Returns a function that restores the declared versions.
+ * Runs the SPS nodes at one node version in this test process (the harness gives a node its defaultVersion, as n8n
+ * gives a new one; a saved node keeps the version it was saved with). Returns a function that restores it.
  */
 function pinSpsVersion(version) {
-	const { nodeTypesMap, PACKAGE } = require('../harness');
-	const types = ['safeguardSps', 'safeguardSpsTrigger'].map((n) => nodeTypesMap[`${PACKAGE}.${n}`]).filter(Boolean);
-	const saved = types.map((t) => t.description.version);
-	for (const t of types) t.description.version = version;
-	return () => types.forEach((t, i) => (t.description.version = saved[i]));
+	return require('../harness').pinNodeVersion(['safeguardSps', 'safeguardSpsTrigger'], version);
 }
 
 module.exports.pinSpsVersion = pinSpsVersion;

@@ -5,7 +5,7 @@ import { envelopeRows, kaceRequest, recordId } from '../transport';
 
 const PAGE = 50;
 
-/** Searchable, paged picker over one KACE collection (filter `<field> co <text>`, 50 per page). */
+/** Searchable, paged picker over one KACE collection (filter `<field> co <text>`, `*` = any field; 50 per page). */
 async function search(this: ILoadOptionsFunctions, entityName: string, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
 	const entity = ENTITIES[entityName];
 	const offset = Number(paginationToken ?? 0) || 0;
@@ -24,7 +24,8 @@ async function search(this: ILoadOptionsFunctions, entityName: string, filter?: 
 		results: rows.map((row: IDataObject) => {
 			const id = recordId(row) ?? '';
 			const nameKey = Object.keys(row).find((k) => k.toLowerCase() === entity.nameField) ?? entity.nameField;
-			return { name: `${String(row[nameKey] ?? id)} (#${id})`, value: id };
+			const name = entity.pickerName?.(row) || row[nameKey];
+			return { name: `${String(name || id)} (#${id})`, value: id };
 		}),
 		paginationToken: rows.length === PAGE ? String(offset + PAGE) : undefined,
 	};

@@ -34,6 +34,8 @@ export function isCsrfRefusal(failure: HttpFailure): boolean {
 export interface KaceRequestContext {
 	query?: { filtering?: string; sorting?: string; shaping?: string; [key: string]: string | undefined };
 	operation?: string;
+	/** what an unverified route offers (see KaceRequestOptions.unverified) */
+	unverified?: string;
 }
 
 /** Words of the appliance that point at the query language rather than at a value of the request. */
@@ -76,6 +78,12 @@ export function mapKaceError(failure: HttpFailure, context: KaceRequestContext =
 			applianceMessage: said,
 			description:
 				"The appliance refused the session's CSRF token, even after a fresh login. Check that no proxy between n8n and the appliance strips the x-kace-csrf-token / x-dell-csrf-token headers or the KACE_CSRF_TOKEN cookie.",
+		};
+	}
+	if (status === 404 && context.unverified) {
+		return {
+			applianceMessage: said,
+			description: `Either the record does not exist in the organization the credential logs in to, or this KACE SMA build or module does not offer ${context.unverified} (only one source documents this route). Check the ID first; if it exists, the appliance does not offer this through its API.`,
 		};
 	}
 	const hints: Record<number, string> = {

@@ -64,6 +64,11 @@ export interface KaceRequestOptions {
 	allowScalar?: boolean;
 	/** sent alongside other requests of this execution (pages read in parallel): one re-login for all */
 	concurrent?: boolean;
+	/**
+	 * What the route offers, when only one source documents it (e.g. 'asset archiving (SMA 9.0 and later)'): an
+	 * HTTP 404 then says that this build or module may not offer it, instead of only "not found".
+	 */
+	unverified?: string;
 }
 
 /** Per execution context: a session renewal after a CSRF refusal (HTTP 403) in progress, and how many completed. */
@@ -112,7 +117,7 @@ export async function kaceRequest<T = IDataObject>(
 					mapError: (failure) => {
 						// a 401 was already renewed by n8n: only a 403 is renewed here
 						csrf = failure.status === 403 && isCsrfRefusal(failure);
-						return mapKaceError(failure, { query: options.query, operation: options.operation });
+						return mapKaceError(failure, { query: options.query, operation: options.operation, unverified: options.unverified });
 					},
 					validate: (body) => {
 						const problem = notJson(body, method !== 'GET');
@@ -182,6 +187,8 @@ export interface ListOptions {
 	pageSize?: number;
 	operation: string;
 	itemIndex?: number;
+	/** see {@link KaceRequestOptions.unverified} */
+	unverified?: string;
 }
 
 /**
@@ -247,7 +254,13 @@ export async function kaceList(
 	const order = pagingOrder(query.sorting);
 	const base: KaceQuery = { ...query, sorting: order.sorting };
 	const read = async (q: KaceQuery, concurrent: boolean) =>
-		await kaceRequest.call(this, 'GET', path, { query: q, operation: options.operation, itemIndex: options.itemIndex, concurrent });
+		await kaceRequest.call(this, 'GET', path, {
+			query: q,
+			operation: options.operation,
+			itemIndex: options.itemIndex,
+			concurrent,
+			unverified: options.unverified,
+		});
 	try {
 		const result = await readAnchoredList<IDataObject>({
 			want,

@@ -180,10 +180,14 @@ export function loginNetworkError(error: unknown, credentials: ICredentialDataDe
 	const e = error as { code?: string; cause?: { code?: string; message?: string }; message?: string };
 	const code = e.code ?? e.cause?.code;
 	const text = `${e.message ?? ''} ${e.cause?.message ?? ''}`;
+	// A wrong passphrase usually fails as "bad decrypt"; now and then the wrongly decrypted bytes pass the padding check
+	// and OpenSSL reports a decoder error instead: with an encrypted key, a key that cannot be read is the passphrase.
+	const encryptedKey = /ENCRYPTED/.test(String(credentials.clientKey ?? ''));
 	if (
 		code === 'ERR_OSSL_BAD_DECRYPT' ||
 		code === 'ERR_MISSING_PASSPHRASE' ||
-		/bad decrypt|bad password read|passphrase/i.test(text)
+		/bad decrypt|bad password read|passphrase/i.test(text) ||
+		(encryptedKey && /^ERR_OSSL/.test(code ?? '') && /DECODER|unsupported|ASN1|PEM/i.test(`${code} ${text}`))
 	) {
 		return configError(
 			`${SPS}: the client private key could not be decrypted: check "Private Key Passphrase" (it must be the passphrase of the encrypted key).`,

@@ -71,7 +71,7 @@ module.exports = [
 			const values = [...FILTER_VALUES, 'Doe, John'];
 			const sim = await ctx.sim({ machines: [...values.map((Name, i) => ({ Id: i + 1, Name })), { Id: 50, Name: 'A&B' }, { Id: 51, Name: '50' }] });
 			const r = await ctx.run(ctx.engine(sim), {
-				resource: 'machine', operation: 'getMany', returnAll: true, filters: { conditions: [{ field: 'name', operator: 'eq', value: '={{ $json.v }}' }] }, options: {},
+				resource: 'machine', operation: 'getMany', returnAll: true, filters: { conditions: [{ field: 'name', operator: 'eq', value: '={{ $json.v }}' }] }, options: {}, simplify: false,
 			}, { input: values.map((v) => ({ v })), settings: { continueOnFail: true } });
 			return { r, sim, values };
 		},

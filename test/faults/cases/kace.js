@@ -1,6 +1,7 @@
 'use strict';
 /**
- * KACE SMA specifics: managed-install changes and ticket create/delete are actions; the CSRF token rotated by
+ * KACE SMA specifics: managed-install changes, ticket create/delete/comment, asset create/update/archive and
+ * agentless machine records are actions; the CSRF token rotated by
  * the appliance (11.x / 12.0) in the middle of a Return All, also refused with 403 (some builds); machines deleted
  * between the pages of a Return All; a login that lands in another organization; a two-factor account without
  * its secret; a script run the appliance answers with 0.
@@ -58,6 +59,42 @@ module.exports = [
 		'POST', '/api/service_desk/tickets',
 		(sim) => sim.state.tickets.filter((t) => t.title === 'Printer on fire').length,
 		{ reset: 'before', changes: 0 },
+	),
+	// issue 14: every new action is sent once; a lost answer says the outcome is unknown
+	lostAnswer(
+		'asset-create-answer-lost',
+		'Asset → Create; the connection resets after the asset was created',
+		{ resource: 'asset', operation: 'create', assetTypeId: '8', name: 'Fault asset', assetFields: {}, additionalFields: {} },
+		'POST', '/api/asset/assets',
+		(sim) => sim.state.assets.filter((a) => a.name === 'Fault asset').length,
+	),
+	lostAnswer(
+		'asset-update-answer-lost',
+		'Asset → Update; the connection resets after the asset was changed (a resend could undo someone else\'s change)',
+		{ resource: 'asset', operation: 'update', assetId: { mode: 'id', value: '3' }, assetFields: {}, updateFields: { name: 'Fault rename' } },
+		'PUT', '/api/asset/assets/3',
+		(sim) => sim.state.assets.filter((a) => a.name === 'Fault rename').length,
+	),
+	lostAnswer(
+		'asset-archive-answer-lost',
+		'Asset → Archive; the connection resets after the asset was archived',
+		{ resource: 'asset', operation: 'archive', assetId: { mode: 'id', value: '3' }, archiveReason: 'Fault suite' },
+		'POST', '/api/asset/assets/3/archive',
+		(sim) => sim.state.archivedAssets.length,
+	),
+	lostAnswer(
+		'ticket-comment-answer-lost',
+		'Service Desk Ticket → Add Comment; the connection resets after the comment was stored',
+		{ resource: 'ticket', operation: 'addComment', ticketId: { mode: 'id', value: '1' }, comment: 'Fault comment', options: {} },
+		'PUT', '/api/service_desk/tickets/1',
+		(sim) => sim.state.changes.filter((c) => c.comment === 'Fault comment').length,
+	),
+	lostAnswer(
+		'machine-create-answer-lost',
+		'Machine → Create (agentless record); the connection resets after the record was created',
+		{ resource: 'machine', operation: 'create', name: 'FAULT-PC', additionalFields: {} },
+		'POST', '/api/inventory/machines',
+		(sim) => sim.state.machines.filter((m) => m.Name === 'FAULT-PC').length,
 	),
 	{
 		appliance: 'kace',

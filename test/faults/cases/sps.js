@@ -169,7 +169,7 @@ module.exports = [
 		'the user, login method and endpoints; no x_token (the leak check looks for every X-Token SPS issued)',
 		async (ctx) => {
 			const sim = await ctx.sim();
-			const r = await ctx.run(ctx.engine(sim), { resource: 'system', operation: 'getCurrentUser' });
+			const r = await ctx.run(ctx.engine(sim), { resource: 'system', operation: 'getCurrentUser', simplify: false });
 			return { r };
 		},
 		({ r }) => {

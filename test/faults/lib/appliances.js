@@ -68,21 +68,22 @@ const kace = {
 	logins: (sim) => sim.requests.filter((r) => r.path === '/ams/shared/api/security/login').length,
 	expireSessions: (sim) => sim.expireAllSessions(),
 	read: {
-		params: { resource: 'machine', operation: 'getMany', returnAll: false, limit: 5, filters: {}, options: {} },
+		// full records (Simplify off, as a node saved at version 1 has it): every field the leak check can scan
+		params: { resource: 'machine', operation: 'getMany', returnAll: false, limit: 5, filters: {}, options: {}, simplify: false },
 		path: '/api/inventory/machines',
 		op: /get many machine records/,
 		count: 5,
 	},
 	list: {
 		simOptions: { machines: 35 },
-		params: { resource: 'machine', operation: 'getMany', returnAll: true, filters: {}, options: { pageSize: 10 } },
+		params: { resource: 'machine', operation: 'getMany', returnAll: true, filters: {}, options: { pageSize: 10 }, simplify: false },
 		path: '/api/inventory/machines',
 		expectedIds: (sim) => sim.state.machines.map((m) => String(m._id)),
 		ids: (items) => items.map((m) => String(m.Id)),
 		pages: 4,
 	},
 	get: {
-		params: () => ({ resource: 'machine', operation: 'get', machineId: { mode: 'id', value: '={{ $json.id }}' }, options: {} }),
+		params: () => ({ resource: 'machine', operation: 'get', machineId: { mode: 'id', value: '={{ $json.id }}' }, options: {}, simplify: false }),
 		validIds: () => ['1', '2', '3'],
 		missingId: '99999',
 		path: (id) => `/api/inventory/machines/${id}`,

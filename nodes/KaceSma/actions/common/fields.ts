@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { returnAllOrLimit } from '../../../shared/descriptions';
+import { simplifyProperties } from '../../../shared/simplify';
 import type { KaceQuery } from '../../transport';
 import { DEFAULT_PAGE_SIZE, kaceId } from '../../transport';
 import type { KaceEntity } from './entities';
@@ -38,7 +39,7 @@ export function recordLocator(
 				displayName: 'By URL',
 				name: 'url',
 				type: 'string',
-				placeholder: 'e.g. https://kace.example.com/adminui/machine.php?ID=1234',
+				placeholder: `e.g. https://kace.example.com/adminui/${entity.consolePage ?? 'machine.php'}?ID=1234`,
 				extractValue: { type: 'regex', regex: '[?&][Ii][Dd]=(\\d+)' },
 				validation: [
 					{ type: 'regex', properties: { regex: '^https?://.+[?&][Ii][Dd]=\\d+.*$', errorMessage: 'Not a KACE console URL with ?ID=' } },
@@ -46,6 +47,34 @@ export function recordLocator(
 			},
 		],
 	};
+}
+
+/**
+ * The value of a record locator kept inside a collection (n8n hands it over as {__rl, mode, value}, without
+ * extracting it): the id of "By URL" from the console address, the value of the other modes; other values as they are.
+ */
+export function locatorValue(raw: unknown): unknown {
+	if (!raw || typeof raw !== 'object' || !('value' in (raw as IDataObject))) return raw;
+	const { mode, value } = raw as IDataObject;
+	if (mode === 'url') return /[?&][Ii][Dd]=(\d+)/.exec(String(value ?? ''))?.[1] ?? value;
+	return value;
+}
+
+/** A "Fields (JSON)" parameter as an object: {} when empty, a clear error when it is not a JSON object. */
+export function jsonObjectParameter(this: IExecuteFunctions, raw: unknown, itemIndex: number): IDataObject {
+	if (raw === undefined || raw === null || (typeof raw === 'string' && ['', '{}'].includes(raw.trim()))) return {};
+	let value: unknown = raw;
+	if (typeof value === 'string') {
+		try {
+			value = JSON.parse(value);
+		} catch {
+			throw new NodeOperationError(this.getNode(), 'Fields (JSON) is not valid JSON', { itemIndex });
+		}
+	}
+	if (!value || typeof value !== 'object' || Array.isArray(value)) {
+		throw new NodeOperationError(this.getNode(), 'Fields (JSON) must be a JSON object', { itemIndex });
+	}
+	return value as IDataObject;
 }
 
 /** Reads a record locator's value and validates it as a KACE id. */
@@ -80,13 +109,22 @@ const FIELD_HINTS: Record<string, string> = {
 	script: 'e.g. name, status, type',
 	ticket: 'e.g. title, hd_queue_id, status.name, owner.user_name, created',
 	queue: 'e.g. name',
+	user: 'e.g. user_name, full_name, email, role.name',
+	process: 'e.g. name, machine.name',
+	service: 'e.g. name, display_name, startup_type',
+	startupProgram: 'e.g. name, command',
+	change: 'e.g. timestamp, user_id, comment',
 };
 
-/** Return All / Limit, a filter builder, raw filtering, shaping, sorting and page size for a get-many operation. */
-export function listQueryFields(resource: string, operation = 'getMany'): INodeProperties[] {
+/**
+ * Return All / Limit, Simplify, a filter builder, raw filtering, shaping, sorting and page size for an operation
+ * that reads a list. `hints`: the FIELD_HINTS entry for the builder's placeholder (default: the resource's).
+ */
+export function listQueryFields(resource: string, operation = 'getMany', hints = resource): INodeProperties[] {
 	const show = { resource: [resource], operation: [operation] };
 	return [
 		...returnAllOrLimit(resource, operation),
+		...simplifyProperties(show),
 		{
 			displayName: 'Filters',
 			name: 'filters',
@@ -106,7 +144,7 @@ export function listQueryFields(resource: string, operation = 'getMany'): INodeP
 							name: 'field',
 							type: 'string',
 							default: '',
-							placeholder: FIELD_HINTS[resource] ?? 'e.g. name',
+							placeholder: FIELD_HINTS[hints] ?? 'e.g. name',
 							description: 'Field name; prefix a sub-entity with a dot, e.g. software.display_name or label.name',
 						},
 						{
@@ -172,9 +210,10 @@ export function listQueryFields(resource: string, operation = 'getMany'): INodeP
 	];
 }
 
-/** Shaping option for get operations. */
+/** Simplify and the shaping option for get operations. */
 export function getOptionsFields(resource: string, defaultShaping = ''): INodeProperties[] {
 	return [
+		...simplifyProperties({ resource: [resource], operation: ['get'] }),
 		{
 			displayName: 'Options',
 			name: 'options',

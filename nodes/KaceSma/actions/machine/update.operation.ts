@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { kaceRequest } from '../../transport';
 import { ENTITIES } from '../common/entities';
-import { locatorId, recordLocator } from '../common/fields';
+import { jsonObjectParameter, locatorId, recordLocator } from '../common/fields';
 
 const show = { resource: ['machine'], operation: ['update'] };
 
@@ -40,21 +40,7 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const id = locatorId.call(this, ENTITIES.machine, itemIndex);
 	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
-	const record: IDataObject = {};
-	if (fields.fieldsJson !== undefined && fields.fieldsJson !== '' && fields.fieldsJson !== '{}') {
-		let extra: unknown = fields.fieldsJson;
-		if (typeof extra === 'string') {
-			try {
-				extra = JSON.parse(extra);
-			} catch {
-				throw new NodeOperationError(this.getNode(), 'Fields (JSON) is not valid JSON', { itemIndex });
-			}
-		}
-		if (!extra || typeof extra !== 'object' || Array.isArray(extra)) {
-			throw new NodeOperationError(this.getNode(), 'Fields (JSON) must be a JSON object', { itemIndex });
-		}
-		Object.assign(record, extra);
-	}
+	const record: IDataObject = { ...jsonObjectParameter.call(this, fields.fieldsJson, itemIndex) };
 	if (fields.notes !== undefined) record.notes = fields.notes;
 	if (!Object.keys(record).length) {
 		throw new NodeOperationError(this.getNode(), 'Nothing to update: add at least one field under Update Fields', { itemIndex });

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { ItemResult, OperationModule } from '../../../shared/execute';
 import { chunk } from '../../../shared/execute';
@@ -6,6 +6,7 @@ import { kaceRequest } from '../../transport';
 import { ENTITIES } from '../common/entities';
 import { locatorId, recordLocator } from '../common/fields';
 import { parseIdList } from '../common/ids';
+import { asSummaryIfSet, outputProperty, union } from '../common/summary';
 
 /**
  * Ids per request. The appliance documents no limit for the JSON body; this only bounds the body size
@@ -34,6 +35,7 @@ export function targetsOperation(operation: 'addToMachines' | 'removeFromMachine
 			displayOptions: { show },
 			description: 'Machines to target, separated by commas. Map it from the input (e.g. {{ $JSON.ID }}): all items for the same managed install are sent in one request.',
 		},
+		outputProperty('managedInstall', operation),
 	];
 
 	async function executeBatch(this: IExecuteFunctions, itemIndexes: number[]): Promise<ItemResult[]> {
@@ -54,15 +56,17 @@ export function targetsOperation(operation: 'addToMachines' | 'removeFromMachine
 		for (const [miId, group] of groups) {
 			const all = [...group.ids];
 			const parts = chunk(all, MAX_MACHINES_PER_REQUEST);
+			const responses: IDataObject[] = [];
 			try {
 				for (const [n, part] of parts.entries()) {
-					await kaceRequest.call(this, 'PUT', `/api/managed_install/managed_installs/${miId}/${route}`, {
+					const answer = await kaceRequest.call(this, 'PUT', `/api/managed_install/managed_installs/${miId}/${route}`, {
 						body: { Machines: part.map(Number) },
 						operation: `${verb} managed install ${miId}${parts.length > 1 ? ` (part ${n + 1} of ${parts.length})` : ''}`,
 						idempotent: false,
 						outcomeHint: `Open managed install ${miId} in the KACE console and check its targeted machines before running again.`,
 						itemIndex: group.items[0].itemIndex,
 					});
+					responses.push((answer ?? {}) as IDataObject);
 				}
 				for (const { itemIndex, ids } of group.items) {
 					results.push({
@@ -73,6 +77,7 @@ export function targetsOperation(operation: 'addToMachines' | 'removeFromMachine
 							machineIds: ids.map(Number),
 							machinesInRequest: all.length,
 							requests: parts.length,
+							responses,
 						},
 					});
 				}
@@ -80,7 +85,21 @@ export function targetsOperation(operation: 'addToMachines' | 'removeFromMachine
 				for (const { itemIndex } of group.items) results.push({ itemIndex, error });
 			}
 		}
-		return results;
+		return asSummaryIfSet.call(this, itemIndexes, results, (ok) => {
+			const byMi = new Map<number, IDataObject[]>();
+			for (const r of ok) {
+				const json = r.json as IDataObject;
+				const id = Number(json.managedInstallId);
+				byMi.set(id, [...(byMi.get(id) ?? []), json]);
+			}
+			const managedInstalls = [...byMi].map(([managedInstallId, rows]) => ({
+				managedInstallId,
+				machineIds: union(rows.map((j) => j.machineIds as number[])),
+				requests: rows[0].requests,
+				responses: rows[0].responses,
+			}));
+			return { operation: route, machineIds: union(managedInstalls.map((m) => m.machineIds)), managedInstalls };
+		});
 	}
 	return { description, executeBatch };
 }

@@ -1,6 +1,7 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { ItemResult } from '../../../shared/execute';
+import { asSummaryIfSet, union } from '../common/summary';
 import { runDescription, startRuns } from './runner';
 
 export const description = runDescription('run');
@@ -18,9 +19,20 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 					runIds: runs.map((r) => Number(r.runId)),
 					machineIds: ids.map(Number),
 					machinesInRun: group.ids.length,
+					responses: runs.map((r) => r.answer as IDataObject),
 				},
 			});
 		}
 	}
-	return results;
+	return asSummaryIfSet.call(this, itemIndexes, results, (ok) => {
+		const scripts = started
+			.filter(({ group }) => ok.some((r) => group.items.some((i) => i.itemIndex === r.itemIndex)))
+			.map(({ group, runs }) => ({
+				scriptId: Number(group.scriptId),
+				runIds: runs.map((r) => Number(r.runId)),
+				machineIds: group.ids.map(Number),
+				responses: runs.map((r) => r.answer as IDataObject),
+			}));
+		return { runIds: union(scripts.map((s) => s.runIds)), machineIds: union(scripts.map((s) => s.machineIds)), scripts };
+	});
 }

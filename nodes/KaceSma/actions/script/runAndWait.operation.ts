@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { ItemResult } from '../../../shared/execute';
+import { asSummaryIfSet, union } from '../common/summary';
 import { machineOutcome, runDescription, startRuns, waitForRuns } from './runner';
 
 export const description = runDescription('runAndWait');
@@ -49,5 +50,17 @@ export async function executeBatch(this: IExecuteFunctions, itemIndexes: number[
 			results.push({ itemIndex, json: rows });
 		}
 	}
-	return results;
+	return asSummaryIfSet.call(this, itemIndexes, results, (ok) => {
+		const rows = ok.flatMap((r) => r.json as IDataObject[]);
+		const byOutcome: Record<string, number[]> = {};
+		for (const row of rows) (byOutcome[String(row.outcome)] ??= []).push(Number(row.machineId));
+		return {
+			scriptIds: union([rows.map((r) => Number(r.scriptId))]),
+			runIds: union([rows.map((r) => Number(r.runId))]),
+			machines: rows.length,
+			counts: Object.fromEntries(Object.entries(byOutcome).map(([outcome, ids]) => [outcome, ids.length])),
+			byOutcome,
+			timedOut: rows.some((r) => r.timedOut === true),
+		};
+	});
 }

@@ -6,6 +6,7 @@ import { kaceList, kaceRequest, kaceId } from '../../transport';
 import { ENTITIES } from '../common/entities';
 import { filterExpression, locatorId, recordLocator } from '../common/fields';
 import { parseIdList } from '../common/ids';
+import { outputProperty } from '../common/summary';
 
 /**
  * Longest `machineIDs=` value per run request. KACE runs on Apache, whose request line limit is 8,190 bytes;
@@ -59,6 +60,7 @@ export function runDescription(operation: string): INodeProperties[] {
 			description: 'A KACE filtering expression over machines',
 		},
 	];
+	fields.push(outputProperty('script', operation));
 	if (operation === 'runAndWait') {
 		fields.push(
 			{
@@ -143,7 +145,8 @@ function runIdOf(body: unknown): string | undefined {
 
 export interface StartedRun {
 	group: ScriptGroup;
-	runs: Array<{ runId: string; machineIds: string[] }>;
+	/** each run request: the run id, its machines, and the appliance's answer as it came */
+	runs: Array<{ runId: string; machineIds: string[]; answer: unknown }>;
 }
 
 /**
@@ -201,7 +204,7 @@ export async function startRuns(this: IExecuteFunctions, itemIndexes: number[], 
 						description: `The appliance answered ${JSON.stringify(body)?.slice(0, 200)}. Check Scripting > Run Status in the KACE console.`,
 					});
 				}
-				runs.push({ runId, machineIds: ids });
+				runs.push({ runId, machineIds: ids, answer: body });
 			}
 			started.push({ group, runs });
 		} catch (error) {

@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { envelopeRows, kaceId, kaceRequest } from '../../transport';
-import { ENTITIES } from '../common/entities';
-import { ticketFields, ticketRecord } from './fields';
+import { kaceId, kaceRequest } from '../../transport';
+import { createdRecord } from '../common/factory';
+import { beforeV11, fromV11, isV11 } from '../common/versions';
+import { ticketFields, ticketRecord, ticketUserFields } from './fields';
 
 const show = { resource: ['ticket'], operation: ['create'] };
 
@@ -25,12 +26,41 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 		default: '',
 	},
+	// version 1.1: exactly the fields of the chosen queue (its labels, required fields, custom fields and values)
+	{
+		displayName: 'Fields',
+		name: 'queueFields',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		displayOptions: fromV11(show),
+		typeOptions: {
+			loadOptionsDependsOn: ['queueId'],
+			resourceMapper: {
+				resourceMapperMethod: 'getQueueTicketFields',
+				mode: 'add',
+				fieldWords: { singular: 'field', plural: 'fields' },
+				addAllFields: false,
+				multiKeyMatch: false,
+				supportAutoMap: false,
+			},
+		},
+	},
 	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
 		type: 'collection',
 		placeholder: 'Add Field',
-		displayOptions: { show },
+		displayOptions: fromV11(show),
+		default: {},
+		options: ticketUserFields(),
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		displayOptions: beforeV11(show),
 		default: {},
 		options: ticketFields(false),
 	},
@@ -40,7 +70,9 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const queueId = kaceId.call(this, this.getNodeParameter('queueId', itemIndex), 'queue', itemIndex);
 	const title = String(this.getNodeParameter('title', itemIndex)).trim();
-	const record = ticketRecord.call(this, this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject, itemIndex);
+	const additional = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const mapped = isV11.call(this) ? ((this.getNodeParameter('queueFields', itemIndex, {}) as IDataObject).value as IDataObject | null) : undefined;
+	const record = ticketRecord.call(this, { ...(mapped ?? {}), ...additional }, itemIndex);
 	const body = (await kaceRequest.call(this, 'POST', '/api/service_desk/tickets', {
 		body: { Tickets: [{ ...record, title, hd_queue_id: Number(queueId) }] },
 		operation: 'create a ticket',
@@ -48,13 +80,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		outcomeHint: `Search queue ${queueId} for a ticket titled "${title}" before creating it again.`,
 		itemIndex,
 	})) as IDataObject;
-	const ids = Array.isArray(body?.IDs) ? (body.IDs as unknown[]) : [];
-	const id = ids[0];
-	if (id === undefined) return { result: body };
-	const read = await kaceRequest.call(this, 'GET', `/api/service_desk/tickets/${String(id)}`, {
-		query: { shaping: ENTITIES.ticket.shaping },
-		operation: `read back ticket ${String(id)}`,
-		itemIndex,
-	});
-	return envelopeRows(read, 'Tickets')[0] ?? { id };
+	return await createdRecord.call(this, body, 'ticket', itemIndex);
 }

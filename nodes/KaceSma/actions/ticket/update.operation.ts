@@ -1,12 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import { toNodeError } from '../../../shared/errors';
-
-import { kaceRequest } from '../../transport';
 import { ENTITIES } from '../common/entities';
 import { locatorId, recordLocator } from '../common/fields';
+import { beforeV11, fromV11 } from '../common/versions';
 import { ticketFields, ticketRecord } from './fields';
+import { writeTicket } from './write';
 
 const show = { resource: ['ticket'], operation: ['update'] };
 
@@ -17,29 +16,28 @@ export const description: INodeProperties[] = [
 		name: 'updateFields',
 		type: 'collection',
 		placeholder: 'Add Field',
-		displayOptions: { show },
+		displayOptions: fromV11(show),
+		default: {},
+		options: ticketFields(true, true),
+	},
+	{
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		displayOptions: beforeV11(show),
 		default: {},
 		options: ticketFields(true),
 	},
 ];
 
-/**
- * Updates a ticket. Clients disagree on the method (PUT in KaceSMA, POST on 10.0 per the XSOAR integration):
- * PUT first, and POST to the same route only when the appliance answers 405 (it did not apply the PUT).
- */
+/** Updates a ticket (PUT, or POST where the appliance answers 405: see writeTicket). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const id = locatorId.call(this, ENTITIES.ticket, itemIndex);
 	const record = ticketRecord.call(this, this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject, itemIndex);
 	if (!Object.keys(record).length) {
 		throw new NodeOperationError(this.getNode(), 'Nothing to update: add at least one field under Update Fields', { itemIndex });
 	}
-	const request = { body: { Tickets: [record] }, operation: `update ticket ${id}`, idempotent: true, itemIndex };
-	let response: IDataObject;
-	try {
-		response = (await kaceRequest.call(this, 'PUT', `/api/service_desk/tickets/${id}`, request)) as IDataObject;
-	} catch (error) {
-		if (!(error instanceof NodeApiError) || error.httpCode !== '405') throw toNodeError(this.getNode(), error, itemIndex);
-		response = (await kaceRequest.call(this, 'POST', `/api/service_desk/tickets/${id}`, request)) as IDataObject;
-	}
-	return { id: Number(id), updated: Object.keys(record), response: response ?? {} };
+	const response = await writeTicket.call(this, id, record, { operation: `update ticket ${id}`, idempotent: true, itemIndex });
+	return { id: Number(id), updated: Object.keys(record), response };
 }

@@ -1,0 +1,3 @@
+import { inventoryOfMachine } from '../common/machineFilter';
+
+export const { description, execute } = inventoryOfMachine('service');

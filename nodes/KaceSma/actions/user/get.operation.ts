@@ -1,0 +1,3 @@
+import { getOperation } from '../common/factory';
+
+export const { description, execute } = getOperation('user');

@@ -1,0 +1,3 @@
+import { getManyOperation } from '../common/factory';
+
+export const { description, execute } = getManyOperation('user');
