@@ -7,7 +7,7 @@ import { vsaList } from '../transport/list';
 import type { Feature } from '../transport/request';
 import { resultObject, vsaRequest } from '../transport/request';
 import type { Entity } from './common';
-import { listFields, listQuery, locator, locatorId } from './common';
+import { ENTITIES, listFields, listQuery, locator, locatorId } from './common';
 import type { SimpleKind } from './simple';
 import { simplified } from './simple';
 
@@ -51,6 +51,11 @@ export interface GetManySpec {
 	notFoundHint?: string;
 	/** adds fields to every row (e.g. the agent the rows belong to) */
 	decorate?: (this: IExecuteFunctions, itemIndex: number, row: IDataObject) => IDataObject;
+}
+
+/** GetManySpec.decorate of the per-agent reads: the rows carry the id of the agent they belong to. */
+export function withAgentId(this: IExecuteFunctions, itemIndex: number, row: IDataObject): IDataObject {
+	return { AgentId: locatorId.call(this, ENTITIES.agent, itemIndex), ...row };
 }
 
 /** Get many records of a collection with Return All / Limit, raw $filter and $orderby (and Simplify). */

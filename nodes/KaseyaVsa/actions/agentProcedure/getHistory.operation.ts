@@ -1,5 +1,5 @@
 import { ENTITIES, locator, locatorId } from '../common';
-import { getManyOperation } from '../factory';
+import { getManyOperation, withAgentId } from '../factory';
 
 const show = { resource: ['agentProcedure'], operation: ['getHistory'] };
 
@@ -14,9 +14,7 @@ const op = getManyOperation({
 		return `/automation/agentprocs/${locatorId.call(this, ENTITIES.agent, itemIndex)}/history`;
 	},
 	sortHint: 'e.g. LastExecutionTime desc',
-	decorate(itemIndex, row) {
-		return { AgentId: locatorId.call(this, ENTITIES.agent, itemIndex), ...row };
-	},
+	decorate: withAgentId,
 });
 
 export const description = op.description;

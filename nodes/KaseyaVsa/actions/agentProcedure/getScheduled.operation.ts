@@ -1,5 +1,5 @@
 import { ENTITIES, locator, locatorId } from '../common';
-import { getManyOperation } from '../factory';
+import { getManyOperation, withAgentId } from '../factory';
 
 const show = { resource: ['agentProcedure'], operation: ['getScheduled'] };
 
@@ -15,9 +15,7 @@ const op = getManyOperation({
 	},
 	sortHint: 'e.g. AgentProcedureId',
 	kind: 'scheduledProcedure',
-	decorate(itemIndex, row) {
-		return { AgentId: locatorId.call(this, ENTITIES.agent, itemIndex), ...row };
-	},
+	decorate: withAgentId,
 });
 
 export const description = op.description;

@@ -1,5 +1,5 @@
 import { ENTITIES, FEATURES, locator, locatorId } from '../common';
-import { getManyOperation } from '../factory';
+import { getManyOperation, withAgentId } from '../factory';
 
 const show = { resource: ['patch'], operation: ['getHistory'] };
 
@@ -18,9 +18,7 @@ const op = getManyOperation({
 	sortHint: 'e.g. InstallDate desc',
 	kind: 'patch',
 	feature: FEATURES.patch,
-	decorate(itemIndex, row) {
-		return { AgentId: locatorId.call(this, ENTITIES.agent, itemIndex), ...row };
-	},
+	decorate: withAgentId,
 });
 
 export const description = op.description;

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { ENTITIES, FEATURES, locator, locatorId } from '../common';
-import { getManyOperation } from '../factory';
+import { getManyOperation, withAgentId } from '../factory';
 
 const show = { resource: ['patch'], operation: ['getMissing'] };
 
@@ -29,9 +29,7 @@ const op = getManyOperation({
 	sortHint: 'e.g. KBArticleId',
 	kind: 'patch',
 	feature: FEATURES.patch,
-	decorate(itemIndex, row) {
-		return { AgentId: locatorId.call(this, ENTITIES.agent, itemIndex), ...row };
-	},
+	decorate: withAgentId,
 });
 
 export const description = op.description;
