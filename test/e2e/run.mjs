@@ -572,39 +572,6 @@ async function runLine(line) {
 			return `${ids.length} demo workflows: no parameter issues, every dropdown value among its options, every From List value found under its name`;
 		});
 
-		await check(line, 'credential tests', "n8n's own credential test (POST /rest/credentials/test): OK when right; when wrong, our message after one login attempt", async () => {
-			const data = credentialData(sims, line);
-			const failed = {
-				kaceSmaApi: () => sims.kace.state.logins.failed,
-				kaseyaVsaApi: () => sims.vsa.state.logins.filter((l) => !l.ok).length,
-				safeguardSpsApi: () => sims.sps.requests.filter((q) => q.path === '/api/authentication' && q.status >= 400).length,
-			};
-			const wrong = {
-				kaceSmaApi: [{ password: 'Wrong-pass-1!' }, /KACE SMA login failed for user "admin"/],
-				kaseyaVsaApi: [{ accessToken: '11111111-1111-1111-1111-111111111111' }, /Personal Access Token/],
-				safeguardSpsApi: [{ password: 'Wrong-pass-1!' }, /SPS refused the login/],
-			};
-			const test = (type, over) =>
-				restPost(server.baseUrl, '/rest/credentials/test', {
-					credentials: { id: CREDENTIAL_IDS[type], name: CREDENTIAL_NAMES[type], type, data: { ...data[type], ...over, session: '' } },
-				}, cookie);
-			const shown = [];
-			for (const type of Object.keys(wrong)) {
-				const ok = await test(type, {});
-				assert(ok?.status === 'OK', `${type}: right credential → ${JSON.stringify(ok)}`);
-				const before = failed[type]();
-				const [over, want] = wrong[type];
-				const bad = await test(type, over);
-				const attempts = failed[type]() - before;
-				assert(bad?.status === 'Error', `${type}: wrong secret → ${JSON.stringify(bad)}`);
-				assert(want.test(bad.message) && !/^(Unauthorized|Forbidden)$/.test(bad.message), `${type}: "${bad.message}" !~ ${want}`);
-				assert(attempts === 1, `${type}: ${attempts} refused login attempts`);
-				assert(!Object.values(over).some((secret) => bad.message.includes(secret)), `${type}: the wrong secret is in the message`);
-				shown.push(`${type} "${bad.message.slice(0, 60)}…"`);
-			}
-			return `3 OK; wrong secret → ${shown.join('; ')} (1 attempt each)`;
-		});
-
 		// baseline: the activation poll of each trigger
 		const okBase = await check(line, area, 'each trigger polled once at activation (baseline, no execution)', async () => {
 			const deadline = Date.now() + 60_000;
@@ -725,6 +692,40 @@ async function runLine(line) {
 			const lines = log.split('\n').filter((l) => /n8n-nodes-it-appliances|KACE|Kaseya|SPS|Safeguard/i.test(l) && /error|fail/i.test(l));
 			return lines.length ? `FAIL: ${lines.slice(0, 5).join(' | ').slice(0, 600)}` : 'clean';
 		});
+
+		// after the log check: n8n logs the refusals of the wrong credentials tested here
+		await check(line, 'credential tests', "n8n's own credential test (POST /rest/credentials/test): OK when right; when wrong, our message after one login attempt", async () => {
+			const data = credentialData(sims, line);
+			const failed = {
+				kaceSmaApi: () => sims.kace.state.logins.failed,
+				kaseyaVsaApi: () => sims.vsa.state.logins.filter((l) => !l.ok).length,
+				safeguardSpsApi: () => sims.sps.requests.filter((q) => q.path === '/api/authentication' && q.status >= 400).length,
+			};
+			const wrong = {
+				kaceSmaApi: [{ password: 'Wrong-pass-1!' }, /KACE SMA login failed for user "admin"/],
+				kaseyaVsaApi: [{ accessToken: '11111111-1111-1111-1111-111111111111' }, /Personal Access Token/],
+				safeguardSpsApi: [{ password: 'Wrong-pass-1!' }, /SPS refused the login/],
+			};
+			const test = (type, over) =>
+				restPost(server.baseUrl, '/rest/credentials/test', {
+					credentials: { id: CREDENTIAL_IDS[type], name: CREDENTIAL_NAMES[type], type, data: { ...data[type], ...over, session: '' } },
+				}, cookie);
+			const shown = [];
+			for (const type of Object.keys(wrong)) {
+				const ok = await test(type, {});
+				assert(ok?.status === 'OK', `${type}: right credential → ${JSON.stringify(ok)}`);
+				const before = failed[type]();
+				const [over, want] = wrong[type];
+				const bad = await test(type, over);
+				const attempts = failed[type]() - before;
+				assert(bad?.status === 'Error', `${type}: wrong secret → ${JSON.stringify(bad)}`);
+				assert(want.test(bad.message) && !/^(Unauthorized|Forbidden)$/.test(bad.message), `${type}: "${bad.message}" !~ ${want}`);
+				assert(attempts === 1, `${type}: ${attempts} refused login attempts`);
+				assert(!Object.values(over).some((secret) => bad.message.includes(secret)), `${type}: the wrong secret is in the message`);
+				shown.push(`${type} "${bad.message.slice(0, 60)}…"`);
+			}
+			return `3 OK; wrong secret → ${shown.join('; ')} (1 attempt each)`;
+		});
 	} catch (e) {
 		record(line, 'setup', 'unexpected error', false, String(e?.stack ?? e).slice(0, 800));
 	} finally {
@@ -735,7 +736,7 @@ async function runLine(line) {
 			record(line, 'teardown', 'n8n stopped', !!ex, `${JSON.stringify(ex)} in ${secs(Date.now() - t)}`);
 		}
 		if (sims) {
-			const secrets = [ACCOUNTS.kace.password, ACCOUNTS.kaceBot.password, ACCOUNTS.vsa.password, ACCOUNTS.vsa.pat, ACCOUNTS.sps.password, 'Wrong-Passw0rd-KACE', 'Wrong-Passw0rd-SPS', '11111111-2222-3333-4444-555555555555'];
+			const secrets = [ACCOUNTS.kace.password, ACCOUNTS.kaceBot.password, ACCOUNTS.vsa.password, ACCOUNTS.vsa.pat, ACCOUNTS.sps.password, 'Wrong-Passw0rd-KACE', 'Wrong-Passw0rd-SPS', '11111111-2222-3333-4444-555555555555', 'Wrong-pass-1!', '11111111-1111-1111-1111-111111111111'];
 			const sessionIds = [...sims.sps.state.sessions.keys(), ...[...sims.vsa.state.tokens.keys()], ...[...sims.kace.state.sessions.keys()]];
 			const all = outputs.join('\n');
 			const leaked = [...secrets, ...sessionIds].filter((sct) => sct && all.includes(sct));
