@@ -28,6 +28,7 @@ export const WORKFLOW_IDS = Object.freeze({
 	kaceTrigger: 'demoKaceTicket01',
 	vsaInventory: 'demoVsaAgents001',
 	vsaTrigger: 'demoVsaAlarms001',
+	vsaAlarmTicket: 'demoVsaAlarmTkt1',
 	spsInventory: 'demoSpsAudit0001',
 	spsTrigger: 'demoSpsSession01',
 });
@@ -89,6 +90,9 @@ export const KACE_TICKET_QUEUE_ID = 1;
 export const KACE_TICKET_OWNER_ID = 20;
 export const VSA_PROCEDURE_NAME = 'Install Patch';
 export const VSA_AGENTS_TO_PATCH = 3;
+/** the Service Desk the alarm → ticket demo opens its tickets in, and the priority it gives them */
+export const VSA_SERVICE_DESK_NAME = 'Standard';
+export const VSA_TICKET_PRIORITY = 'High';
 
 export function demoWorkflows(sims, { credIds = CREDENTIAL_IDS, credNames = CREDENTIAL_NAMES, ids = WORKFLOW_IDS } = {}) {
 	const c = (type) => cred(type, credIds, credNames);
@@ -176,6 +180,8 @@ export function demoWorkflows(sims, { credIds = CREDENTIAL_IDS, credNames = CRED
 			],
 			[['New Alarm', 'Get Agent']],
 		),
+		// alarm → collect logs → note on the agent → Service Desk ticket (issue 13); not activated by `npm start`
+		...(ids.vsaAlarmTicket ? [vsaAlarmTicket(sims, ids.vsaAlarmTicket, vsa, c('kaseyaVsaApi'))] : []),
 		workflow(
 			ids.spsInventory,
 			'SPS: all recorded sessions + create an API key',
@@ -209,6 +215,59 @@ export function demoWorkflows(sims, { credIds = CREDENTIAL_IDS, credNames = CRED
 			[['New Recorded Session', 'Get Session Events']],
 		),
 	];
+}
+
+/**
+ * Kaseya VSA: a new alarm → the agent's alarm log (one item) → a note on the agent → a ticket in the Standard
+ * service desk with the log in its description. The desk is picked From List and the priority from the desk's
+ * dropdown, as a user would (the e2e run checks the editor shows no parameter issue).
+ */
+export function vsaAlarmTicket(sims, id, vsa, credentials) {
+	const desk = sims.vsa.serviceDesk(VSA_SERVICE_DESK_NAME);
+	if (!desk) throw new Error(`the VSA simulator has no service desk "${VSA_SERVICE_DESK_NAME}"`);
+	const priority = desk._priorities.find((p) => p.PriorityName === VSA_TICKET_PRIORITY);
+	if (!priority) throw new Error(`the VSA service desk "${VSA_SERVICE_DESK_NAME}" has no priority "${VSA_TICKET_PRIORITY}"`);
+	const alarm = "$('New Alarm').item.json";
+	const agentOfAlarm = { __rl: true, mode: 'id', value: `={{ ${alarm}.AgentId }}` };
+	return workflow(
+		id,
+		'Kaseya VSA: new alarm → collect logs → note on the agent → Service Desk ticket',
+		[
+			['New Alarm', `${vsa}Trigger`, { pollTimes: EVERY_MINUTE, event: 'newAlarm', options: {} }, { credentials }],
+			[
+				'Collect Alarm Log',
+				vsa,
+				{ resource: 'agent', operation: 'getLogs', agentId: agentOfAlarm, logType: 'alarms', returnAll: false, limit: 20, options: { orderby: 'Time desc' }, combine: true },
+				{ credentials, typeVersion: 1.1 },
+			],
+			[
+				'Note On Agent',
+				vsa,
+				{ resource: 'agent', operation: 'addNote', agentId: agentOfAlarm, note: `={{ 'n8n: alarm ' + ${alarm}.AlarmId + ' (' + ${alarm}.AlarmSubject + '), ' + $json.count + ' alarm log entries collected' }}` },
+				{ credentials, typeVersion: 1.1 },
+			],
+			[
+				'Open Ticket',
+				vsa,
+				{
+					resource: 'ticket',
+					operation: 'create',
+					serviceDeskId: fromList(desk.ServiceDeskId, desk.ServiceDeskName),
+					summary: `={{ ${alarm}.AlarmSubject + ' on ' + ${alarm}.MachineName }}`,
+					priority: String(priority.PriorityId),
+					additionalFields: {
+						description: `={{ 'Alarm ' + ${alarm}.AlarmId + ': ' + ${alarm}.Message + '\\n\\nAlarm log:\\n' + $('Collect Alarm Log').item.json.entries.map(e => e.Time + ' ' + e.Event).join('\\n') }}`,
+					},
+				},
+				{ credentials, typeVersion: 1.1 },
+			],
+		],
+		[
+			['New Alarm', 'Collect Alarm Log'],
+			['Collect Alarm Log', 'Note On Agent'],
+			['Note On Agent', 'Open Ticket'],
+		],
+	);
 }
 
 /** Workflow ids of the demo's polling triggers (activated by `npm start`). */

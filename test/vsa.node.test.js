@@ -238,7 +238,8 @@ describe('Kaseya VSA node', () => {
 			expect(mg.items[0].MachineGroupId).toBe(groups.items[0].MachineGroupId);
 			expect(mg.items[0].OrgId).toBe(org.OrgId);
 
-			const users = await run({ resource: 'user', operation: 'getMany', returnAll: true });
+			// the full record (Simplify keeps the who/what/when set only)
+			const users = await run({ resource: 'user', operation: 'getMany', returnAll: true, simplify: false });
 			expect(users.items[0].UserId).toBe(sim.users[0].UserId);
 			expect(users.items[0].DefaultStaffOrgId).toBe(sim.state.orgs[0].OrgId);
 			expect(users.items[0].AdminRoleIds).toEqual(['2']);
@@ -481,7 +482,7 @@ describe('Kaseya VSA node', () => {
 
 			const org = sim.state.orgs[0];
 			sim.faults.add({ path: `/api/v1.0/system/orgs/${org.OrgId}`, status: 200, body: `{"${org.OrgId}":"Protected","ParentOrgId":${org.OrgId}}` });
-			const bare = await run({ resource: 'organization', operation: 'get', orgId: byId(org.OrgId) });
+			const bare = await run({ resource: 'organization', operation: 'get', orgId: byId(org.OrgId), simplify: false });
 			expect(bare.status).toBe('success');
 			expect(bare.items).toEqual([{ [org.OrgId]: 'Protected', ParentOrgId: org.OrgId }]);
 		});

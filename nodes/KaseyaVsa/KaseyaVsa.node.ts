@@ -8,8 +8,19 @@ import {
 	searchMachineGroups,
 	searchOrganizations,
 	searchProcedures,
+	searchServiceDesks,
+	searchStaff,
+	searchTickets,
 	searchUsers,
 } from './methods/listSearch';
+import {
+	getAgentCustomFields,
+	getStaff,
+	getTicketCategories,
+	getTicketCustomFields,
+	getTicketPriorities,
+	getTicketStatuses,
+} from './methods/loadOptions';
 
 export class KaseyaVsa implements INodeType {
 	description: INodeTypeDescription = {
@@ -17,9 +28,12 @@ export class KaseyaVsa implements INodeType {
 		name: 'kaseyaVsa',
 		icon: { light: 'file:vsa.svg', dark: 'file:vsa.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: Simplify on by default for every Get and Get Many
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Manage agents, run agent procedures and handle alarms in Kaseya VSA 9',
+		description:
+			'Manage agents, procedures, patches, custom fields, alarms and Service Desk tickets in Kaseya VSA 9',
 		defaults: { name: 'Kaseya VSA' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -35,7 +49,18 @@ export class KaseyaVsa implements INodeType {
 			searchMachineGroups,
 			searchOrganizations,
 			searchProcedures,
+			searchServiceDesks,
+			searchStaff,
+			searchTickets,
 			searchUsers,
+		},
+		loadOptions: {
+			getAgentCustomFields,
+			getStaff,
+			getTicketCategories,
+			getTicketCustomFields,
+			getTicketPriorities,
+			getTicketStatuses,
 		},
 	};
 

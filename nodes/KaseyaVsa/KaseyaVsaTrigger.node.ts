@@ -3,6 +3,9 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { SeenKeys, advanceCursor, baselineCursor, cursorSince, readCursor } from '../shared/poll';
 import { parseVsaTime } from './actions/agentProcedure/run';
+import { getServiceDesksOrAll } from './methods/loadOptions';
+import type { TicketEvent } from './ticketTrigger';
+import { pollTickets } from './ticketTrigger';
 import { PAGE_SIZE, vsaList } from './transport/list';
 import { compareIds, idLiteral } from './transport/odata';
 
@@ -16,7 +19,7 @@ const NOT_ONLINE_FILTER = `Online eq 0 or Online ge ${SUSPENDED}`;
 /** Longest `AgentId eq …M or …` filter (percent-encoded) per request: keeps the URL well below 2,000 characters. */
 const MAX_ID_FILTER = 1500;
 
-type Event = 'newAgent' | 'agentOffline' | 'agentOnline' | 'newAlarm';
+type Event = 'newAgent' | 'agentOffline' | 'agentOnline' | 'newAlarm' | TicketEvent;
 
 /**
  * New Agent: every poll re-reads the agents created up to this long before the newest one it knows, so an agent
@@ -71,7 +74,8 @@ export class KaseyaVsaTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["event"]}}',
-		description: 'Starts the workflow when agents appear, go offline or online, or alarms are raised in Kaseya VSA 9',
+		description:
+			'Starts the workflow when agents appear, go offline or online, alarms are raised, or Service Desk tickets are created or updated in Kaseya VSA 9',
 		defaults: { name: 'Kaseya VSA Trigger' },
 		polling: true,
 		inputs: [],
@@ -96,8 +100,24 @@ export class KaseyaVsaTrigger implements INodeType {
 					},
 					{ name: 'New Agent', value: 'newAgent', description: 'An agent was created (installed)' },
 					{ name: 'New Alarm', value: 'newAlarm', description: 'An alarm was raised' },
+					{ name: 'New Service Desk Ticket', value: 'newTicket', description: 'A ticket was created in a service desk' },
+					{
+						name: 'Service Desk Ticket Updated',
+						value: 'ticketUpdated',
+						description: 'A ticket was changed (status, priority, note, assignee…): emitted at each change',
+					},
 				],
 				default: 'newAlarm',
+			},
+			{
+				displayName: 'Service Desk Name or ID',
+				name: 'serviceDesk',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getServiceDesksOrAll' },
+				default: 'all',
+				displayOptions: { show: { event: ['newTicket', 'ticketUpdated'] } },
+				description:
+					'Watch one service desk, or all of them (one request per desk and poll). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
 			{
 				displayName: 'Options',
@@ -112,7 +132,7 @@ export class KaseyaVsaTrigger implements INodeType {
 						type: 'string',
 						default: '',
 						placeholder: "e.g. substringof('.acme', AgentName)",
-						description: 'An OData $filter the agents or alarms must match',
+						description: 'An OData $filter the agents, alarms or tickets must match (e.g. TicketStatus eq \'Open\')',
 					},
 					{
 						displayName: 'Timestamp Field',
@@ -127,6 +147,8 @@ export class KaseyaVsaTrigger implements INodeType {
 		],
 	};
 
+	methods = { loadOptions: { getServiceDesksOrAll } };
+
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const event = this.getNodeParameter('event') as Event;
 		const options = this.getNodeParameter('options', {}) as IDataObject;
@@ -135,6 +157,8 @@ export class KaseyaVsaTrigger implements INodeType {
 		// manual mode ("Fetch Test Event") must not even create the static data
 		const staticData: IDataObject = manual ? {} : this.getWorkflowStaticData('node');
 		const and = (extra: string) => (filter ? `(${filter}) and (${extra})` : extra);
+
+		if (event === 'newTicket' || event === 'ticketUpdated') return await pollTickets.call(this, event, filter, manual, staticData);
 
 		if (event === 'newAgent') {
 			const field = String(options.timestampField || 'CreationDate').trim();

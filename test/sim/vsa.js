@@ -39,6 +39,8 @@ const { createSimServer, createClock } = require('./common');
 const BIG_KEYS = new Set([
 	'AgentId', 'OrgId', 'MachineGroupId', 'ParentMachineGroupId', 'ParentOrgId', 'UserId', 'AdminId',
 	'AgentProcedureId', 'AlarmId', 'DefaultStaffOrgId',
+	'ServiceDeskId', 'ServiceDeskTicketId', 'NoteId', 'StatusId', 'PriorityId', 'CategoryId', 'CustomFieldId', 'OrgStaffId',
+	'DeptId', 'AgentGuid',
 ]);
 
 /** JSON text with the big id fields written as bare number literals. */
@@ -350,6 +352,46 @@ const ALARM_TYPES = {
 	AlarmState: 'string', EventDateTime: 'datetime', MonitorType: 'string',
 };
 const APP_TYPES = { ApplicationName: 'string', Description: 'string', Version: 'string', Manufacturer: 'string', ProductName: 'string' };
+// Service Desk (module 18), field names as Kaseya's VSAModule and PsKaseya's KTicket read them (kaseya-vsa.md §5.10)
+const DESK_TYPES = { ServiceDeskId: 'decimal', ServiceDeskName: 'string', Prefix: 'string', Description: 'string' };
+const TICKET_TYPES = {
+	ServiceDeskId: 'decimal', ServiceDeskTicketId: 'decimal', TicketRef: 'string', Summary: 'string', TicketStatus: 'string',
+	Stage: 'string', Priority: 'string', Severity: 'string', Category: 'string', Submitter: 'string', SubmitterEmail: 'string',
+	Assignee: 'string', Owner: 'string', Organization: 'string', Staff: 'string', AgentGuid: 'decimal',
+	CreatedDate: 'datetime', ModifiedDate: 'datetime', Closed: 'datetime', Due: 'datetime',
+};
+const NOTE_TYPES = { NoteId: 'decimal', Text: 'string', Hidden: 'bool', SystemFlag: 'bool', Timestamp: 'datetime', User: 'string' };
+const STATUS_TYPES = { StatusId: 'decimal', StatusName: 'string' };
+const PRIORITY_TYPES = { PriorityId: 'decimal', PriorityName: 'string' };
+const CATEGORY_TYPES = { CategoryId: 'decimal', CategoryName: 'string' };
+const DESK_FIELD_TYPES = { CustomFieldId: 'decimal', FieldName: 'string', Caption: 'string', FieldFormat: 'string' };
+const STAFF_TYPES = { OrgStaffId: 'decimal', StaffFullName: 'string', OrgId: 'decimal', DeptId: 'decimal', Function: 'string', Email: 'string' };
+// agent custom fields (§5.9)
+const FIELD_DEF_TYPES = { FieldName: 'string', FieldType: 'string' };
+const FIELD_VALUE_TYPES = { FieldName: 'string', FieldValue: 'string' };
+const FIELD_TYPE_NAMES = ['string', 'number', 'datetime', 'date', 'time'];
+// patch (§5.7; PsKaseya KPatch)
+const PATCH_TYPES = {
+	PatchDataId: 'int', UpdateClassification: 'int', UpdateCategory: 'int', KBArticleId: 'string', SecurityBulletinId: 'string',
+	UpdateTitle: 'string', LastPublishedDate: 'datetime', PatchState: 'int', InstallDate: 'datetime', Ignore: 'int',
+	ApprovalStatus: 'int', ProductName: 'string', IsSuperseded: 'bool',
+};
+// agent logs (§5.11; PsKaseya's log classes)
+const TIME_EVENT = { Time: 'datetime', Event: 'string' };
+const EVENT_LOG = { EventId: 'int', User: 'string', Category: 'string', Source: 'string', Type: 'string', Time: 'datetime', Description: 'string' };
+const LOG_TYPES = {
+	agent: TIME_EVENT,
+	alarms: TIME_EVENT,
+	configurationchanges: TIME_EVENT,
+	agentprocedure: { LastExecution: 'datetime', ProcedureHistory: 'string', Status: 'string', Admin: 'string' },
+	monitoractions: { Time: 'datetime', SNMPDevice: 'string', Type: 'int', Message: 'string' },
+	networkstats: { NetworkStatID: 'int', Time: 'datetime', Application: 'string', BytesSent: 'int', BytesRcvd: 'int' },
+	remotecontrol: { StartTime: 'datetime', LastActiveTime: 'datetime', SessionType: 'int', Admin: 'string' },
+	legacyremotecontrol: { Time: 'datetime', Type: 'int', Duration: 'int', Admin: 'string' },
+	logmonitoring: EVENT_LOG,
+};
+const EVENT_LOGS = ['application', 'system', 'security', 'directoryservice', 'dnsserver', 'internetexplorer'];
+const AUDIT_KINDS = ['latest', 'sysinfo', 'baseline'];
 
 const ONLINE_CYCLE = [1, 0, 2, 11, 12, 0, 1, 199];
 
@@ -567,6 +609,163 @@ function createVsaSim(options = {}) {
 	for (let i = 0; i < (options.alarms ?? 3); i++) addAlarm();
 
 	// ---------------------------------------------------------------------------------------------------
+	// Service Desk, staff, agent custom fields, patch, agent notes and logs (issue 13)
+	// ---------------------------------------------------------------------------------------------------
+	Object.assign(state, {
+		serviceDesks: [],
+		tickets: [],
+		ticketNotes: new Map(), // ServiceDeskTicketId -> [{NoteId, Text, Hidden, SystemFlag, Timestamp, User}]
+		ticketActions: [], // {ticketId, what, value}
+		staff: [],
+		fieldDefs: [
+			{ FieldName: 'Warranty End', FieldType: 'date' },
+			{ FieldName: 'Backup Status', FieldType: 'string' },
+		],
+		fieldValues: new Map(), // agentId -> {FieldName: value}
+		fieldWrites: [], // {agentId, fieldName, value}
+		patches: new Map(), // agentId -> missing patches
+		patchHistory: new Map(),
+		patchScans: [], // {agentId, at}
+		patchScanSchedules: new Map(), // agentId -> recurring scan schedule (scannow removes it, as PsKaseya warns)
+		patchRuns: [], // {agentIds, body}
+		patchSchedules: [], // {agentId, patchIds, body}
+		patchCancels: [], // {agentId, patchDataIds}
+		auditRuns: [], // {agentId, kind}
+		agentNotes: [], // {NoteId, AgentId, Note, Admin, Timestamp}
+		agentDeletes: [], // {agentId, uninstallFirst}
+		logs: new Map(),
+	});
+	/** `options.unsupported`: features this VSA build does not offer (their routes answer an HTML 404) */
+	const unsupported = new Set(options.unsupported ?? []);
+	/** `options.serviceDesk`: 'on' (default), 'off-html' / 'off-json' (the module is not installed: 404 on its routes, UNVERIFIED form) */
+	const serviceDeskMode = options.serviceDesk ?? 'on';
+	let seq18 = 0;
+	const id18 = () => `${700000000000000000n + BigInt(++seq18) * 13n}`;
+
+	function addServiceDesk(name, prefix) {
+		const desk = {
+			ServiceDeskId: digits(26, rnd), ServiceDeskName: name, Prefix: prefix, Description: `${name} (simulated)`,
+			_statuses: ['Open', 'In Progress', 'Waiting', 'Closed'].map((StatusName) => ({ StatusId: digits(26, rnd), StatusName })),
+			_priorities: ['Low', 'Medium', 'High', 'Critical'].map((PriorityName) => ({ PriorityId: digits(26, rnd), PriorityName })),
+			_categories: ['Hardware', 'Software', 'Network'].map((CategoryName) => ({ CategoryId: digits(26, rnd), CategoryName })),
+			_fields: [
+				{ CustomFieldId: digits(26, rnd), FieldName: 'ExternalRef', Caption: 'External Reference', FieldFormat: 'String' },
+				{ CustomFieldId: digits(26, rnd), FieldName: 'Escalated', Caption: 'Escalated', FieldFormat: 'String' },
+			],
+			_seq: 0,
+		};
+		state.serviceDesks.push(desk);
+		return desk;
+	}
+	function addTicket(deskOrId, overrides = {}) {
+		const desk = typeof deskOrId === 'object' ? deskOrId : state.serviceDesks.find((d) => d.ServiceDeskId === deskOrId) ?? state.serviceDesks[0];
+		desk._seq++;
+		const created = overrides.CreatedDate ?? iso(now());
+		const ticket = {
+			ServiceDeskId: desk.ServiceDeskId,
+			ServiceDeskTicketId: overrides.ServiceDeskTicketId ?? id18(),
+			TicketRef: `${desk.Prefix}${String(desk._seq).padStart(6, '0')}`,
+			Summary: `Ticket ${desk._seq} of ${desk.ServiceDeskName}`,
+			TicketStatus: desk._statuses[0].StatusName,
+			Stage: 'Identified',
+			Priority: desk._priorities[1].PriorityName,
+			Severity: 'Medium',
+			Category: desk._categories[desk._seq % desk._categories.length].CategoryName,
+			Submitter: 'Pat User',
+			SubmitterEmail: 'pat.user@example.com',
+			Assignee: null,
+			Owner: null,
+			Organization: state.orgs[0].OrgName,
+			Staff: null,
+			AgentGuid: null,
+			CreatedDate: created,
+			ModifiedDate: created,
+			Closed: null,
+			Due: null,
+			_description: '',
+			_fields: {},
+			...overrides,
+		};
+		state.tickets.push(ticket);
+		return ticket;
+	}
+	const ticketTouched = (ticket) => {
+		// the VSA stamps changes to the second; never before the creation
+		ticket.ModifiedDate = iso(Math.max(now(), Date.parse(ticket.CreatedDate)));
+	};
+	if (serviceDeskMode === 'on') {
+		for (const [name, prefix] of [['Standard', 'STD'], ['Incidents', 'INC']]) {
+			const desk = addServiceDesk(name, prefix);
+			const count = options.ticketsPerDesk ?? 12;
+			for (let i = 0; i < count; i++) addTicket(desk, { CreatedDate: iso(Date.UTC(2025, 0, 1) + (i + 1) * 3_600_000 + state.serviceDesks.length * 60_000) });
+		}
+	}
+	for (const [i, name] of ['Alex Admin', "Dana O'Connor", 'Sam Support'].entries()) {
+		const org = state.orgs[i % state.orgs.length];
+		state.staff.push({ OrgStaffId: digits(26, rnd), StaffFullName: name, OrgId: org.OrgId, DeptId: digits(26, rnd), Function: 'Technician', Email: `${name.split(' ')[0].toLowerCase()}@example.com` });
+	}
+
+	function patchesOf(agent) {
+		if (!state.patches.has(agent.AgentId)) {
+			const n = 4 + (Number(agent.AgentId.slice(-1)) % 4);
+			const rows = [];
+			for (let i = 0; i < n; i++) {
+				const kb = 5030000 + Number(agent.AgentId.slice(-3)) + i * 17;
+				rows.push({
+					PatchDataId: 1000 + i * 7 + Number(agent.AgentId.slice(-2)), UpdateClassification: 100 + (i % 3), UpdateCategory: i % 2,
+					KBArticleId: `KB${kb}`, SecurityBulletinId: i % 2 ? `MS25-${String(i).padStart(3, '0')}` : '', UpdateTitle: `Cumulative Update ${i + 1} (KB${kb})`,
+					LastPublishedDate: '2025-05-13T00:00:00Z', PatchState: 0, InstallDate: null, Ignore: 0,
+					// 0 approved, 1 denied, 2 pending approval (UNVERIFIED codes)
+					ApprovalStatus: i === 1 ? 1 : i % 3 === 2 ? 2 : 0, ProductName: 'Windows 11', IsSuperseded: false,
+				});
+			}
+			state.patches.set(agent.AgentId, rows);
+			state.patchHistory.set(agent.AgentId, [
+				{ PatchDataId: 900, KBArticleId: 'KB5001000', UpdateTitle: 'Servicing Stack Update', InstallDate: '2025-03-11T02:00:00Z', PatchState: 1, ProductName: 'Windows 11' },
+				{ PatchDataId: 901, KBArticleId: 'KB5001001', UpdateTitle: 'Cumulative Update', InstallDate: '2025-04-08T02:00:00Z', PatchState: 1, ProductName: 'Windows 11' },
+			]);
+			if (Number(agent.AgentId.slice(-1)) % 2 === 0) state.patchScanSchedules.set(agent.AgentId, { Repeat: 'Weeks', Times: 1, DaysOfWeek: 'Sunday' });
+		}
+		return state.patches.get(agent.AgentId);
+	}
+	function patchStatus(agent) {
+		patchesOf(agent);
+		const scans = state.patchScans.filter((x) => x.agentId === agent.AgentId);
+		const recurring = state.patchScanSchedules.get(agent.AgentId);
+		return {
+			AgentId: agent.AgentId, AgentType: 0,
+			LastPatchScan: scans.length ? iso(scans[scans.length - 1].at) : '2025-05-01T03:00:00Z',
+			NextPatchScan: recurring ? '2030-01-06T03:00:00Z' : null,
+			NextRunTime: null, ScanResultsPending: scans.length ? 'true' : 'false',
+			RebootDay: 'Sunday', RebootTime: '03:00', RunCount: 0,
+		};
+	}
+	function logsOf(agent, kind) {
+		const key = `${agent.AgentId}|${kind}`;
+		if (kind === 'alarms') {
+			return state.alarms.filter((a) => a.AgentId === agent.AgentId).map((a) => ({ Time: a.EventDateTime, Event: `${a.AlarmSubject}: ${a.Message}` }));
+		}
+		if (kind === 'agentprocedure') {
+			return (state.history.get(agent.AgentId) ?? []).map((h) => ({ LastExecution: h.LastExecutionTime, ProcedureHistory: h.ScriptName, Status: h.Status, Admin: h.Admin }));
+		}
+		if (!state.logs.has(key)) {
+			const rows = [];
+			const n = kind === 'agent' ? 130 : 8;
+			for (let i = 0; i < n; i++) {
+				const Time = iso(Date.UTC(2025, 4, 1) + i * 60_000);
+				if (kind === 'agent' || kind === 'configurationchanges') rows.push({ Time, Event: `${kind === 'agent' ? 'Agent checked in' : 'Configuration changed'} (#${i + 1})` });
+				else if (kind === 'monitoractions') rows.push({ Time, SNMPDevice: '', Type: 1, Message: `Monitor action ${i + 1}` });
+				else if (kind === 'networkstats') rows.push({ NetworkStatID: i + 1, Time, Application: 'svchost.exe', BytesSent: 1000 * i, BytesRcvd: 2000 * i });
+				else if (kind === 'remotecontrol') rows.push({ StartTime: Time, LastActiveTime: Time, SessionType: 1, Admin: 'admin' });
+				else if (kind === 'legacyremotecontrol') rows.push({ Time, Type: 1, Duration: 60, Admin: 'admin' });
+				else rows.push({ EventId: 7000 + i, User: 'SYSTEM', Category: 'None', Source: kind === 'security' ? 'Microsoft-Windows-Security-Auditing' : 'Service Control Manager', Type: i % 3 ? 'Information' : 'Error', Time, Description: `Event ${7000 + i} (${kind})` });
+			}
+			state.logs.set(key, rows);
+		}
+		return state.logs.get(key);
+	}
+
+	// ---------------------------------------------------------------------------------------------------
 	// helpers
 	// ---------------------------------------------------------------------------------------------------
 	const envelope = (Result, extra = {}) => ({ ...extra, Result, ResponseCode: 0, Status: 'OK', Error: 'None' });
@@ -758,6 +957,296 @@ function createVsaSim(options = {}) {
 	}
 
 	// ---------------------------------------------------------------------------------------------------
+	// routes of the Service Desk, staff, custom fields, patch, audit run, agent notes, logs and delete
+	// ---------------------------------------------------------------------------------------------------
+	/** ASP.NET Web API's answer to a route it does not have (a build or module without it) */
+	const noRoute = (ctx) => reply(ctx, 404, {
+		Message: `No HTTP resource was found that matches the request URI '${sim.url}${ctx.path}'.`,
+		MessageDetail: 'No route data was found for this request.',
+	});
+	const ok = (ctx) => reply(ctx, 200, envelope(true));
+	const badRequest = (ctx, message) => fail(ctx, 400, 400, message);
+	/** a JSON id (26 digits) sent as a number lost its digits in transit: the VSA finds nothing */
+	const idText = (v) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+
+	/** Answers the request when it is one of these routes (returns true), else false. */
+	function moduleRoutes(ctx, s, seg, lseg, method) {
+		const role = s.user.role;
+		const get = method === 'GET';
+		const done = () => true;
+		const agentAt = (i) => state.agents.find((a) => a.AgentId === seg[i]);
+
+		// ---- staff
+		if (lseg[0] === 'system' && lseg[1] === 'staff' && seg.length === 2 && get) {
+			if (unsupported.has('staff')) return done(noRoute(ctx));
+			if (role === 'limited') return done(accessDenied(ctx));
+			return done(list(ctx, state.staff, STAFF_TYPES, 'Staff'));
+		}
+
+		// ---- Service Desk
+		if (lseg[0] === 'automation' && (lseg[1] === 'servicedesks' || lseg[1] === 'servicedesktickets')) {
+			if (serviceDeskMode === 'off-html') return done(ctx.send(404, '<html><body><h1>Whoops.</h1><p>Page not found</p></body></html>', { 'Content-Type': 'text/html' }));
+			if (serviceDeskMode === 'off-json') return done(noRoute(ctx));
+			if (role === 'noServiceDesk') return done(accessDenied(ctx));
+			if (lseg[1] === 'servicedesks') {
+				if (seg.length === 2 && get) return done(list(ctx, state.serviceDesks, DESK_TYPES, 'ServiceDesk'));
+				if (seg.length === 5 && lseg[2] === 'assign' && method === 'PUT') {
+					const ticket = state.tickets.find((x) => x.ServiceDeskTicketId === seg[3]);
+					if (!ticket) return done(notFound(ctx, 'Ticket'));
+					const staff = state.staff.find((x) => x.OrgStaffId === seg[4]);
+					if (!staff) return done(notFound(ctx, 'Staff'));
+					ticket.Assignee = staff.StaffFullName;
+					ticketTouched(ticket);
+					state.ticketActions.push({ ticketId: ticket.ServiceDeskTicketId, what: 'assign', value: staff.OrgStaffId });
+					return done(ok(ctx));
+				}
+				const desk = state.serviceDesks.find((d) => d.ServiceDeskId === seg[2]);
+				if (seg.length === 4 && get) {
+					if (!desk) return done(notFound(ctx, 'Service desk'));
+					const lists = {
+						tickets: [state.tickets.filter((x) => x.ServiceDeskId === desk.ServiceDeskId), TICKET_TYPES, 'Ticket'],
+						status: [desk._statuses, STATUS_TYPES, 'TicketStatus'],
+						priorities: [desk._priorities, PRIORITY_TYPES, 'Priority'],
+						categories: [desk._categories, CATEGORY_TYPES, 'Category'],
+						customfields: [desk._fields, DESK_FIELD_TYPES, 'CustomField'],
+					}[lseg[3]];
+					if (lists) return done(list(ctx, ...lists));
+				}
+				return done(noRoute(ctx));
+			}
+			// servicedesktickets
+			if (seg.length === 2 && get) return done(accessDenied(ctx)); // "no all-tickets endpoint": 403 on builds that have the route
+			if (seg.length === 4 && lseg[3] === 'ticket' && method === 'POST') {
+				const desk = state.serviceDesks.find((d) => d.ServiceDeskId === seg[2]);
+				if (!desk) return done(notFound(ctx, 'Service desk'));
+				const b = ctx.json;
+				if (!b || typeof b !== 'object' || Array.isArray(b)) return done(badRequest(ctx, 'A ticket body is required'));
+				if (typeof b.Summary !== 'string' || !b.Summary.trim()) return done(badRequest(ctx, 'Summary is required'));
+				const pick = (field, rows, idKey, nameKey, required) => {
+					if (b[field] === undefined || b[field] === null || b[field] === '') return required ? { error: `${field} is required` } : { name: undefined };
+					const row = rows.find((x) => x[idKey] === idText(b[field]));
+					return row ? { name: row[nameKey] } : { error: `Invalid ${field} '${String(b[field])}' for service desk ${desk.ServiceDeskName}` };
+				};
+				const status = pick('Status', desk._statuses, 'StatusId', 'StatusName', false);
+				const priority = pick('Priority', desk._priorities, 'PriorityId', 'PriorityName', true);
+				const category = pick('Category', desk._categories, 'CategoryId', 'CategoryName', false);
+				for (const x of [status, priority, category]) if (x.error) return done(badRequest(ctx, x.error));
+				let assignee;
+				if (b.Assignee !== undefined && b.Assignee !== '') {
+					const staff = state.staff.find((x) => x.OrgStaffId === idText(b.Assignee));
+					if (!staff) return done(badRequest(ctx, `Invalid Assignee '${String(b.Assignee)}'`));
+					assignee = staff.StaffFullName;
+				}
+				const ticket = addTicket(desk, {
+					Summary: b.Summary,
+					...(status.name ? { TicketStatus: status.name } : {}),
+					Priority: priority.name,
+					...(category.name ? { Category: category.name } : {}),
+					...(b.Severity ? { Severity: String(b.Severity) } : {}),
+					...(assignee ? { Assignee: assignee } : {}),
+					...(b.SubmitterName ? { Submitter: String(b.SubmitterName) } : {}),
+					...(b.SubmitterEmail ? { SubmitterEmail: String(b.SubmitterEmail) } : {}),
+					_description: typeof b.Description === 'string' ? b.Description : '',
+					_body: b,
+				});
+				state.ticketActions.push({ ticketId: ticket.ServiceDeskTicketId, what: 'create', value: b.Summary });
+				return done(reply(ctx, 200, envelope(options.createAnswer === 'id' ? ticket.ServiceDeskTicketId : ticketView(ticket))));
+			}
+			const ticket = state.tickets.find((x) => x.ServiceDeskTicketId === seg[2]);
+			if (seg.length === 3 && get) return done(ticket ? reply(ctx, 200, envelope(ticketView(ticket))) : notFound(ctx, 'Ticket'));
+			if (!ticket && seg.length >= 4) return done(notFound(ctx, 'Ticket'));
+			const desk = ticket && state.serviceDesks.find((d) => d.ServiceDeskId === ticket.ServiceDeskId);
+			if (seg.length === 4 && lseg[3] === 'notes' && get) return done(list(ctx, state.ticketNotes.get(ticket.ServiceDeskTicketId) ?? [], NOTE_TYPES, 'TicketNote'));
+			if (seg.length === 4 && lseg[3] === 'notes' && method === 'POST') {
+				const b = ctx.json;
+				if (!b || typeof b !== 'object' || typeof b.Text !== 'string' || !b.Text.trim()) return done(badRequest(ctx, 'Text is required'));
+				for (const flag of ['Hidden', 'SystemFlag']) if (b[flag] !== undefined && typeof b[flag] !== 'boolean') return done(badRequest(ctx, `${flag} must be true or false`));
+				const notes = state.ticketNotes.get(ticket.ServiceDeskTicketId) ?? [];
+				notes.push({ NoteId: id18(), Text: b.Text, Hidden: !!b.Hidden, SystemFlag: !!b.SystemFlag, Timestamp: iso(now()), User: s.user.username });
+				state.ticketNotes.set(ticket.ServiceDeskTicketId, notes);
+				ticketTouched(ticket);
+				state.ticketActions.push({ ticketId: ticket.ServiceDeskTicketId, what: 'note', value: b.Text });
+				return done(ok(ctx));
+			}
+			if (seg.length === 5 && method === 'PUT' && (lseg[3] === 'status' || lseg[3] === 'priority')) {
+				const [rows, idKey, nameKey, field] = lseg[3] === 'status'
+					? [desk._statuses, 'StatusId', 'StatusName', 'TicketStatus']
+					: [desk._priorities, 'PriorityId', 'PriorityName', 'Priority'];
+				const row = rows.find((x) => x[idKey] === seg[4]);
+				if (!row) return done(badRequest(ctx, `Invalid ${lseg[3]} '${seg[4]}' for service desk ${desk.ServiceDeskName}`));
+				ticket[field] = row[nameKey];
+				if (field === 'TicketStatus') ticket.Closed = row[nameKey] === 'Closed' ? iso(now()) : null;
+				ticketTouched(ticket);
+				state.ticketActions.push({ ticketId: ticket.ServiceDeskTicketId, what: lseg[3], value: row[nameKey] });
+				return done(ok(ctx));
+			}
+			if (seg.length === 5 && lseg[3] === 'customfields' && method === 'PUT') {
+				const field = desk._fields.find((f) => f.CustomFieldId === seg[4]);
+				if (!field) return done(notFound(ctx, 'Custom field'));
+				// the body is a bare JSON string ("value"), as Kaseya's own module sends it
+				if (typeof ctx.json !== 'string') return done(badRequest(ctx, 'The request body must be a JSON string'));
+				ticket._fields[field.FieldName] = ctx.json;
+				ticketTouched(ticket);
+				state.ticketActions.push({ ticketId: ticket.ServiceDeskTicketId, what: 'customField', value: { [field.FieldName]: ctx.json } });
+				return done(ok(ctx));
+			}
+			return done(noRoute(ctx));
+		}
+
+		if (lseg[0] !== 'assetmgmt') return false;
+
+		// ---- agent custom fields (definitions and values)
+		if (lseg[1] === 'assets' && lseg[2] === 'customfields') {
+			if (unsupported.has('customFields')) return done(noRoute(ctx));
+			if (seg.length === 3 && get) return done(list(ctx, state.fieldDefs, FIELD_DEF_TYPES, 'CustomField'));
+			if (seg.length === 3 && method === 'POST') {
+				const b = ctx.json;
+				if (!Array.isArray(b) || !b.every((kv) => kv && typeof kv.key === 'string' && 'value' in kv)) return done(badRequest(ctx, 'The request body must be an array of key/value pairs'));
+				const name = String(b.find((kv) => kv.key === 'FieldName')?.value ?? '').trim();
+				const type = String(b.find((kv) => kv.key === 'FieldType')?.value ?? 'string');
+				if (!name) return done(badRequest(ctx, 'FieldName is required'));
+				if (!FIELD_TYPE_NAMES.includes(type)) return done(badRequest(ctx, `Invalid FieldType '${type}'`));
+				if (state.fieldDefs.some((d) => d.FieldName.toLowerCase() === name.toLowerCase())) return done(badRequest(ctx, `Custom field '${name}' already exists`));
+				state.fieldDefs.push({ FieldName: name, FieldType: type });
+				return done(ok(ctx));
+			}
+			if (seg.length === 4 && method === 'DELETE') {
+				const name = decodeURIComponent(seg[3]);
+				const at = state.fieldDefs.findIndex((d) => d.FieldName === name);
+				if (at < 0) return done(notFound(ctx, 'Custom field'));
+				state.fieldDefs.splice(at, 1);
+				for (const values of state.fieldValues.values()) delete values[name];
+				return done(ok(ctx));
+			}
+			return done(noRoute(ctx));
+		}
+		if (lseg[1] === 'assets' && lseg[3] === 'customfields' && (seg.length === 4 || seg.length === 5)) {
+			if (unsupported.has('customFields')) return done(noRoute(ctx));
+			const agent = agentAt(2);
+			if (!agent) return done(notFound(ctx, 'Asset'));
+			const values = state.fieldValues.get(agent.AgentId) ?? {};
+			if (seg.length === 4 && get) {
+				return done(list(ctx, state.fieldDefs.map((d) => ({ FieldName: d.FieldName, FieldValue: values[d.FieldName] ?? null })), FIELD_VALUE_TYPES, 'CustomFieldValue'));
+			}
+			if (seg.length === 5 && method === 'PUT') {
+				const name = decodeURIComponent(seg[4]);
+				if (!state.fieldDefs.some((d) => d.FieldName === name)) return done(notFound(ctx, 'Custom field'));
+				const b = ctx.json;
+				const kv = Array.isArray(b) ? b.find((x) => x && x.key === 'FieldValue') : undefined;
+				if (!kv || typeof kv.value !== 'string') return done(badRequest(ctx, 'The request body must be [{"key":"FieldValue","value":"…"}]'));
+				values[name] = kv.value;
+				state.fieldValues.set(agent.AgentId, values);
+				state.fieldWrites.push({ agentId: agent.AgentId, fieldName: name, value: kv.value });
+				return done(ok(ctx));
+			}
+			return done(noRoute(ctx));
+		}
+
+		// ---- patch
+		if (lseg[1] === 'patch') {
+			if (unsupported.has('patch')) return done(noRoute(ctx));
+			if (seg.length === 3 && lseg[2] === 'runnow' && method === 'PUT') {
+				const b = ctx.json;
+				if (!b || typeof b !== 'object' || !Array.isArray(b.AgentGuids) || !b.AgentGuids.length) return done(badRequest(ctx, 'AgentGuids is required'));
+				for (const id of b.AgentGuids) {
+					if (!state.agents.some((a) => a.AgentId === idText(id))) return done(badRequest(ctx, `Unknown agent '${String(id)}'`));
+				}
+				state.patchRuns.push({ agentIds: b.AgentGuids.map(idText), body: b });
+				return done(ok(ctx));
+			}
+			const agent = agentAt(2);
+			if (!agent) return done(notFound(ctx, 'Agent'));
+			if (seg.length === 4 && lseg[3] === 'status' && get) return done(reply(ctx, 200, envelope(patchStatus(agent))));
+			if (seg.length === 5 && lseg[3] === 'machineupdate' && get) {
+				if (!/^(true|false)$/i.test(seg[4])) return done(badRequest(ctx, `'${seg[4]}' is not a valid value for hideDeniedPatches`));
+				const hide = seg[4].toLowerCase() === 'true';
+				return done(list(ctx, patchesOf(agent).filter((x) => !hide || x.ApprovalStatus !== 1), PATCH_TYPES, 'Patch'));
+			}
+			if (seg.length === 4 && lseg[3] === 'history' && get) {
+				patchesOf(agent);
+				return done(list(ctx, state.patchHistory.get(agent.AgentId), PATCH_TYPES, 'PatchHistory'));
+			}
+			if (seg.length === 4 && lseg[3] === 'scannow' && method === 'PUT') {
+				patchesOf(agent);
+				state.patchScans.push({ agentId: agent.AgentId, at: now() });
+				// PsKaseya: "This command will remove any previously scheduled, recurring patch scans."
+				state.patchScanSchedules.delete(agent.AgentId);
+				return done(ok(ctx));
+			}
+			if (seg.length === 4 && lseg[3] === 'schedule' && method === 'PUT') {
+				const b = ctx.json;
+				if (!b || typeof b !== 'object' || !Array.isArray(b.PatchIds) || !b.PatchIds.length) return done(badRequest(ctx, 'PatchIds is required'));
+				const known = new Set(patchesOf(agent).map((x) => String(x.PatchDataId)));
+				const unknown = b.PatchIds.find((x) => !known.has(String(x)));
+				if (unknown !== undefined) return done(badRequest(ctx, `Patch '${String(unknown)}' is not missing on this machine`));
+				// VSAModule: "the server rejects a T-prefixed EndAt with HTTP 400"
+				if (b.Recurrence && typeof b.Recurrence.EndAt === 'string' && /^T/i.test(b.Recurrence.EndAt)) return done(badRequest(ctx, 'Invalid EndAt'));
+				if (b.Recurrence && b.Recurrence.DayOfMonth !== undefined && b.Recurrence.SpecificDayOfMonth !== undefined) return done(badRequest(ctx, 'Both DayOfMonth and SpecificDayOfMonth cannot be set'));
+				state.patchSchedules.push({ agentId: agent.AgentId, patchIds: b.PatchIds.map(String), body: b });
+				return done(ok(ctx));
+			}
+			if (seg.length === 4 && lseg[3] === 'cancelschedule' && method === 'DELETE') {
+				const ids = ctx.query.getAll('patchDataIds');
+				if (!ids.length) return done(badRequest(ctx, 'patchDataIds is required'));
+				state.patchCancels.push({ agentId: agent.AgentId, patchDataIds: ids });
+				for (const sch of state.patchSchedules.filter((x) => x.agentId === agent.AgentId)) sch.patchIds = sch.patchIds.filter((x) => !ids.includes(x));
+				return done(ok(ctx));
+			}
+			return done(noRoute(ctx));
+		}
+
+		// ---- audit run now
+		if (lseg[1] === 'audit' && AUDIT_KINDS.includes(lseg[2]) && seg.length === 5 && lseg[4] === 'runnow' && method === 'PUT') {
+			if (role === 'limited') return done(accessDenied(ctx));
+			const agent = agentAt(3);
+			if (!agent) return done(notFound(ctx, 'Agent'));
+			state.auditRuns.push({ agentId: agent.AgentId, kind: lseg[2] });
+			return done(ok(ctx));
+		}
+
+		// ---- agent note (POST …/agent/{agentId}/note, body a bare JSON string)
+		if (lseg[1] === 'agent' && seg.length === 4 && lseg[3] === 'note' && method === 'POST') {
+			if (unsupported.has('agentNote')) return done(noRoute(ctx));
+			const agent = agentAt(2);
+			if (!agent) return done(notFound(ctx, 'Agent'));
+			if (typeof ctx.json !== 'string' || !ctx.json.trim()) return done(badRequest(ctx, 'The note must be a non-empty JSON string'));
+			state.agentNotes.push({ NoteId: id18(), AgentId: agent.AgentId, Note: ctx.json, Admin: s.user.username, Timestamp: iso(now()) });
+			return done(ok(ctx));
+		}
+
+		// ---- agent logs
+		if (lseg[1] === 'logs' && (seg.length === 4 || seg.length === 5) && get) {
+			if (unsupported.has('agentLogs')) return done(noRoute(ctx));
+			const agent = agentAt(2);
+			if (!agent) return done(notFound(ctx, 'Agent'));
+			const kind = seg.length === 5 && lseg[3] === 'eventlog' && EVENT_LOGS.includes(lseg[4]) ? lseg[4] : seg.length === 4 ? lseg[3] : undefined;
+			const types = kind && (EVENT_LOGS.includes(kind) ? EVENT_LOG : LOG_TYPES[kind]);
+			if (!types) return done(noRoute(ctx));
+			return done(list(ctx, logsOf(agent, kind), types, 'Log'));
+		}
+
+		// ---- agent delete (DELETE …/agents/{agentId}/{uninstallFirst})
+		if (lseg[1] === 'agents' && seg.length === 4 && method === 'DELETE') {
+			if (!/^(true|false)$/i.test(seg[3])) return done(badRequest(ctx, `'${seg[3]}' is not a valid value for uninstallFirst`));
+			const agent = agentAt(2);
+			if (!agent) return done(notFound(ctx, 'Agent'));
+			state.agents.splice(state.agents.indexOf(agent), 1);
+			state.agentDeletes.push({ agentId: agent.AgentId, uninstallFirst: seg[3].toLowerCase() === 'true' });
+			return done(ok(ctx));
+		}
+		return false;
+	}
+
+	function ticketView(ticket) {
+		const desk = state.serviceDesks.find((d) => d.ServiceDeskId === ticket.ServiceDeskId);
+		return {
+			...publicView(ticket),
+			Description: ticket._description,
+			CustomFields: desk._fields.map((f) => ({ CustomFieldId: f.CustomFieldId, FieldName: f.FieldName, Value: ticket._fields[f.FieldName] ?? null })),
+		};
+	}
+
+	// ---------------------------------------------------------------------------------------------------
 	// routes
 	// ---------------------------------------------------------------------------------------------------
 	async function handler(ctx) {
@@ -785,6 +1274,8 @@ function createVsaSim(options = {}) {
 		const get = method === 'GET';
 		const odataOnWrite = !get && /\$(top|skip|filter|orderby)=/.test(ctx.rawQuery);
 		if (odataOnWrite) return fail(ctx, 400, 400, 'Query options are not allowed on this request');
+
+		if (moduleRoutes(ctx, s, seg, lseg, method)) return;
 
 		// ---- system
 		if (lseg[0] === 'system') {
@@ -965,6 +1456,27 @@ function createVsaSim(options = {}) {
 		},
 		procedure(name) {
 			return state.procedures.find((p) => p.AgentProcedureName === name);
+		},
+		addServiceDesk,
+		/** the missing patches of an agent (made on first use, as a patch read would) */
+		patchesOf(agentId) {
+			return patchesOf(state.agents.find((a) => a.AgentId === agentId));
+		},
+		/** adds a ticket to a desk (object or id; default the first desk), stamped now on the simulator's clock */
+		addTicket,
+		/** changes a ticket as the VSA console would (ModifiedDate now) */
+		touchTicket(ticketId, changes = {}) {
+			const ticket = state.tickets.find((x) => x.ServiceDeskTicketId === ticketId);
+			if (!ticket) throw new Error(`no ticket ${ticketId}`);
+			Object.assign(ticket, changes);
+			ticketTouched(ticket);
+			return ticket;
+		},
+		serviceDesk(name) {
+			return state.serviceDesks.find((d) => d.ServiceDeskName === name);
+		},
+		ticketsOf(deskId) {
+			return state.tickets.filter((x) => x.ServiceDeskId === deskId);
 		},
 		vsaJson,
 	});

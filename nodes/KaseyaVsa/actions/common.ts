@@ -28,7 +28,41 @@ export const ENTITIES = {
 	machineGroup: { param: 'machineGroupId', label: 'machine group', search: 'searchMachineGroups', example: '12345678901234567890123456' },
 	user: { param: 'userId', label: 'user', search: 'searchUsers', example: '12345678901234567890123456' },
 	alarm: { param: 'alarmId', label: 'alarm', search: 'searchAlarms', example: '1234567' },
+	serviceDesk: { param: 'serviceDeskId', label: 'service desk', search: 'searchServiceDesks', example: '12345678901234567890123456' },
+	ticket: { param: 'ticketId', label: 'ticket', search: 'searchTickets', example: '123456789012345678' },
+	staff: { param: 'staffId', label: 'staff member', search: 'searchStaff', example: '12345678901234567890123456' },
 } satisfies Record<string, Entity>;
+
+/**
+ * Features whose routes a VSA may lack (a module not installed, an older build, a route known from one peer
+ * only): a 404 for the missing ROUTE says so instead of "check the ID" (transport/request.ts routeMissing).
+ */
+export const FEATURES = {
+	serviceDesk: {
+		name: 'the Service Desk module',
+		hint: 'The Service Desk module (module 18) is not installed or not activated on this VSA, so its REST routes do not exist. Check System > Server Management > License Manager in VSA, or ask Kaseya support to activate it. Tickets of the legacy Ticketing module are not Service Desk tickets.',
+	},
+	patch: {
+		name: 'Patch Management over REST (/assetmgmt/patch)',
+		hint: 'The Patch Management module (module 6) is not installed or activated on this VSA, or this VSA build has no patch routes in its REST API (they arrived with VSA 9.5). Check System > Server Management > License Manager in VSA.',
+	},
+	customFields: {
+		name: 'agent custom fields over REST (/assetmgmt/assets/…/customfields)',
+		hint: 'This VSA build has no custom-field routes in its REST API (they are documented from VSA 9.5 on). Update the VSA, or manage custom fields in Audit > Machine Summary.',
+	},
+	agentNotes: {
+		name: 'agent notes over REST (POST /assetmgmt/agent/{agentId}/note)',
+		hint: "This route is known from Kaseya's own VSAModule only (UNVERIFIED on other builds); this VSA does not have it. Add the note in VSA (Agent > Manage Agents > the agent > Notes), or as a Service Desk ticket note.",
+	},
+	agentLogs: {
+		name: 'this agent log over REST (/assetmgmt/logs)',
+		hint: 'This VSA build has no route for this log type. Choose another log type, or read the log in VSA (Agent > Agent Logs).',
+	},
+	staff: {
+		name: 'the staff list (/system/staff)',
+		hint: 'This VSA build has no staff route in its REST API. Enter the staff ID By ID instead (System > Orgs/Groups/Depts/Staff > Manage > Staff in VSA).',
+	},
+} as const;
 
 const titleCase = (s: string) => s.replace(/\b\w/g, (c) => c.toUpperCase());
 
@@ -115,7 +149,7 @@ const OPERATORS: INodePropertyOptions[] = [
  * Return All / Limit, optionally a filter builder, and options (raw $filter, $orderby) for a get-many operation.
  * `builder`: the filterable fields offered in the builder, with their literal kind.
  */
-export function listFields(show: Show, builder?: BuilderField[], sortHint = 'e.g. Name desc'): INodeProperties[] {
+export function listFields(show: Show, builder?: BuilderField[], sortHint = 'e.g. Name desc', builderDefault = 'AgentName'): INodeProperties[] {
 	const fields: INodeProperties[] = [...returnAllOrLimit(show.resource[0], show.operation[0])];
 	if (builder) {
 		fields.push(
@@ -138,8 +172,7 @@ export function listFields(show: Show, builder?: BuilderField[], sortHint = 'e.g
 								name: 'field',
 								type: 'options',
 								options: [...builder].sort((a, b) => a.name.localeCompare(b.name)).map(({ name, value }) => ({ name, value })),
-								// the builder is offered for agents only
-								default: 'AgentName',
+								default: builderDefault,
 							},
 							{
 								displayName: 'Operator',
@@ -237,6 +270,56 @@ export function listQuery(
 				"Filters use OData v3: eq, ne, gt, lt, and, or, substringof('text', Field), startswith(Field, 'text'); text in single quotes; IDs as digits with the M suffix.",
 		});
 	}
+}
+
+/** The Concurrency option's value of the first item (one setting for the whole batch), 1–32. */
+export function concurrencyOf(this: IExecuteFunctions, itemIndex: number): number {
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	return Math.max(1, Math.min(32, Math.floor(Number(options.concurrency ?? 8)) || 8));
+}
+
+/** Power Up If Offline / Skip If Offline of a schedule body (procedure runs, patch installs); `skipped`: what is skipped. */
+export function offlineOptionFields(skipped: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Power Up If Offline',
+			name: 'powerUpIfOffline',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to wake the machine (Wake-on-LAN) if it is offline',
+		},
+		{
+			displayName: 'Skip If Offline',
+			name: 'skipIfOffline',
+			type: 'boolean',
+			default: false,
+			description: `Whether to skip ${skipped}`,
+		},
+	];
+}
+
+/** An operation's Options collection. */
+export function optionsCollection(show: Show, options: INodeProperties[]): INodeProperties {
+	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, displayOptions: { show }, options };
+}
+
+/** The Options collection of a batch action whose only option is Concurrency. */
+export function concurrencyOptions(show: Show): INodeProperties {
+	return optionsCollection(show, [concurrencyOption()]);
+}
+
+/** The (required, multi-line) Note parameter of Add Note. */
+export function noteField(show: Show, description?: string): INodeProperties {
+	return {
+		displayName: 'Note',
+		name: 'note',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		required: true,
+		default: '',
+		displayOptions: { show },
+		...(description ? { description } : {}),
+	};
 }
 
 /** The "Concurrency" option of operations that send one request per agent. */

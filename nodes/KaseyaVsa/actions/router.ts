@@ -6,16 +6,24 @@ import { agent } from './agent';
 import { agentProcedure } from './agentProcedure';
 import { alarm } from './alarm';
 import type { ResourceDefinition } from './common';
+import { customField } from './customField';
 import { machineGroup } from './machineGroup';
 import { organization } from './organization';
+import { patch } from './patch';
+import { serviceDesk } from './serviceDesk';
+import { ticket } from './ticket';
 import { user } from './user';
 
 export const RESOURCES: Record<string, ResourceDefinition> = {
 	agent,
+	customField,
 	agentProcedure,
 	alarm,
 	machineGroup,
 	organization,
+	patch,
+	serviceDesk,
+	ticket,
 	user,
 };
 
@@ -26,10 +34,14 @@ export const resourceSelector: INodeProperties = {
 	noDataExpression: true,
 	options: [
 		{ name: 'Agent', value: 'agent' },
+		{ name: 'Agent Custom Field', value: 'customField' },
 		{ name: 'Agent Procedure', value: 'agentProcedure' },
 		{ name: 'Alarm', value: 'alarm' },
 		{ name: 'Machine Group', value: 'machineGroup' },
 		{ name: 'Organization', value: 'organization' },
+		{ name: 'Patch', value: 'patch' },
+		{ name: 'Service Desk', value: 'serviceDesk' },
+		{ name: 'Service Desk Ticket', value: 'ticket' },
 		{ name: 'User', value: 'user' },
 	],
 	default: 'agent',

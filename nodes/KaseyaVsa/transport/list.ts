@@ -7,6 +7,7 @@ import type { PageRead } from '../../shared/paging';
 import { ListChangedError, readAnchoredList } from '../../shared/paging';
 import { VSA } from './auth';
 import { compareIds, fitsInt32, idLiteral } from './odata';
+import type { Feature } from './request';
 import { resultRows, vsaRequest } from './request';
 
 /** The server's page cap (kaseya-vsa.md §4: $top above 100 is silently capped). */
@@ -36,6 +37,10 @@ export interface ListOptions {
 	concurrency?: number;
 	/** a newest-first read (trigger) that ends before the records older than a time, see {@link NewestFirst} */
 	newestFirst?: NewestFirst;
+	/** replaces the generic 404 hint (vsaRequest) */
+	notFoundHint?: string;
+	/** a 404 for a missing route says that this VSA does not offer the feature (vsaRequest) */
+	feature?: Feature;
 }
 
 /**
@@ -61,6 +66,11 @@ export interface ListResult {
 class KeysetUnavailable extends Error {}
 
 const SORT_REFUSED = /orderby|order by|sort/i;
+
+/** The VSA's 400 about the sort WE added: names the sort, or the id field (a record type without it, UNVERIFIED ids). */
+function sortRefused(error: NodeApiError, idField: string | undefined): boolean {
+	return SORT_REFUSED.test(error.message) || (!!idField && new RegExp(`\\b${idField}\\b`).test(error.message));
+}
 
 /** True for our NodeApiError of an HTTP 400 answer. */
 function badRequest(error: unknown): error is NodeApiError {
@@ -149,7 +159,7 @@ export async function vsaList(this: RequestContext, path: string, options: ListO
 		return true;
 	};
 	const send = async (qs: Record<string, string | number | undefined>): Promise<PageRead<IDataObject>> => {
-		const res = await vsaRequest.call(this, 'GET', path, { qs, operation, itemIndex });
+		const res = await vsaRequest.call(this, 'GET', path, { qs, operation, itemIndex, notFoundHint: options.notFoundHint, feature: options.feature });
 		const reported = res.body?.TotalRecords;
 		const n = Number(reported);
 		return { rows: resultRows(res), total: reported !== undefined && reported !== null && Number.isFinite(n) ? n : undefined };
@@ -180,7 +190,7 @@ export async function vsaList(this: RequestContext, path: string, options: ListO
 		else {
 			// the VSA refused the sort we added (not the user's): go on without it
 			const fallback = plan.fallback;
-			if (!fallback || !badRequest(first.error) || !SORT_REFUSED.test(first.error.message)) throw first.error;
+			if (!fallback || !badRequest(first.error) || !sortRefused(first.error, idField)) throw first.error;
 			plan.orderby = fallback.orderby;
 			plan.keyset = undefined;
 			plan.fallback = undefined;
@@ -246,15 +256,17 @@ export async function vsaList(this: RequestContext, path: string, options: ListO
 export async function vsaSearchPage(
 	this: RequestContext,
 	path: string,
-	options: { filter?: string; orderby?: string; skip: number; operation: string },
+	options: { filter?: string; orderby?: string; skip: number; operation: string; top?: number; feature?: Feature },
 ): Promise<{ rows: IDataObject[]; nextSkip?: number }> {
+	const top = options.top ?? PAGE_SIZE;
 	const res = await vsaRequest.call(this, 'GET', path, {
-		qs: { $top: PAGE_SIZE, $skip: options.skip, $filter: options.filter, $orderby: options.orderby },
+		qs: { $top: top, $skip: options.skip, $filter: options.filter, $orderby: options.orderby },
 		operation: options.operation,
+		feature: options.feature,
 	});
 	const rows = resultRows(res);
 	const total = Number(res.body?.TotalRecords);
 	const next = options.skip + rows.length;
-	const more = rows.length > 0 && (Number.isFinite(total) && res.body?.TotalRecords !== undefined ? next < total : rows.length >= PAGE_SIZE);
+	const more = rows.length > 0 && (Number.isFinite(total) && res.body?.TotalRecords !== undefined ? next < total : rows.length >= top);
 	return { rows, nextSkip: more ? next : undefined };
 }

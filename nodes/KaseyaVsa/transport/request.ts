@@ -321,9 +321,38 @@ function requestFiltering(failure: HttpFailure, operation: string, queryLength: 
 	};
 }
 
-export function mapVsaError(failure: HttpFailure, operation: string, notFoundHint?: string, queryLength = 0): MappedError {
+/**
+ * A 404 that says the ROUTE is missing, not a record: ASP.NET Web API's own answer for a route it does not have
+ * (`{"Message":"No HTTP resource was found that matches the request URI …"}`, no ResponseCode) or an HTML page.
+ * A record the VSA does not find comes in its envelope (`ResponseCode` 404, `Error` "… not found").
+ */
+export function routeMissing(failure: HttpFailure): boolean {
+	if (failure.status !== 404) return false;
+	const body = failure.body;
+	if (typeof body === 'string') return body.trim().startsWith('<') || /No HTTP resource/i.test(body);
+	if (!body || typeof body !== 'object' || Array.isArray(body)) return true;
+	return responseCodeOf(body) === undefined && /No HTTP resource|No route|No type was found/i.test(String((body as IDataObject).Message ?? ''));
+}
+
+/** What a VSA without a feature's route means, for `VsaRequestOptions.feature`. */
+export interface Feature {
+	/** "the Service Desk module", "agent notes" */
+	name: string;
+	/** why it can be missing and what to do */
+	hint: string;
+}
+
+export function mapVsaError(failure: HttpFailure, operation: string, notFoundHint?: string, queryLength = 0, feature?: Feature): MappedError {
 	const filtered = requestFiltering(failure, operation, queryLength);
 	if (filtered) return filtered;
+	if (feature && routeMissing(failure)) {
+		const said = vsaMessage(failure.body);
+		return {
+			message: `${VSA}: this VSA build or module does not offer ${feature.name} (HTTP 404 to ${operation})`,
+			description: feature.hint,
+			applianceMessage: said,
+		};
+	}
 	const body = failure.body;
 	const said = vsaMessage(body);
 	const code = responseCodeOf(body);
@@ -400,6 +429,8 @@ export interface VsaRequestOptions {
 	itemIndex?: number;
 	/** replaces the generic 404 hint */
 	notFoundHint?: string;
+	/** a 404 for a missing ROUTE (not a missing record) says that this VSA does not offer the feature */
+	feature?: Feature;
 }
 
 /**
@@ -448,7 +479,7 @@ export async function vsaRequest(
 			idempotent,
 			outcomeHint: options.outcomeHint,
 			itemIndex: options.itemIndex,
-			mapError: (failure) => mapVsaError(failure, options.operation, options.notFoundHint, Math.max(0, query.length - 1)),
+			mapError: (failure) => mapVsaError(failure, options.operation, options.notFoundHint, Math.max(0, query.length - 1), options.feature),
 			validate: (body) => (body instanceof NotJson ? body.reason : undefined),
 		},
 	);

@@ -1,17 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { ENTITIES } from '../common';
+import { getOperation } from '../factory';
 
-import { resultObject, vsaRequest } from '../../transport/request';
-import { ENTITIES, locator, locatorId } from '../common';
+const op = getOperation('agent', ENTITIES.agent, '/assetmgmt/agents', 'agent');
 
-const show = { resource: ['agent'], operation: ['get'] };
-
-export const description: INodeProperties[] = [locator(ENTITIES.agent, show)];
-
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const agentId = locatorId.call(this, ENTITIES.agent, itemIndex);
-	const res = await vsaRequest.call(this, 'GET', `/assetmgmt/agents/${agentId}`, {
-		operation: `get agent ${agentId}`,
-		itemIndex,
-	});
-	return resultObject(res);
-}
+export const description = op.description;
+export const execute = op.execute!;

@@ -1,24 +1,23 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-
-import { vsaList } from '../../transport/list';
-import { ENTITIES, listFields, listQuery, locator, locatorId } from '../common';
+import { ENTITIES, locator, locatorId } from '../common';
+import { getManyOperation } from '../factory';
 
 const show = { resource: ['agent'], operation: ['getInstalledApplications'] };
 
-export const description: INodeProperties[] = [
-	locator(ENTITIES.agent, show),
-	...listFields(show, undefined, 'e.g. ApplicationName'),
-];
+const op = getManyOperation({
+	resource: 'agent',
+	operation: 'getInstalledApplications',
+	before: [locator(ENTITIES.agent, show)],
+	plural(itemIndex) {
+		return `get the installed applications of agent ${locatorId.call(this, ENTITIES.agent, itemIndex)}`;
+	},
+	path(itemIndex) {
+		return `/assetmgmt/audit/${locatorId.call(this, ENTITIES.agent, itemIndex)}/software/installedapplications`;
+	},
+	// no id field: these together tell two applications apart
+	key: { keyFields: ['ApplicationName', 'Version', 'DirectoryPath', 'ProductName', 'Manufacturer'] },
+	sortHint: 'e.g. ApplicationName',
+	kind: 'application',
+});
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const agentId = locatorId.call(this, ENTITIES.agent, itemIndex);
-	const query = listQuery.call(this, itemIndex);
-	const { rows } = await vsaList.call(this, `/assetmgmt/audit/${agentId}/software/installedapplications`, {
-		...query,
-		// no id field: these together tell two applications apart
-		keyFields: ['ApplicationName', 'Version', 'DirectoryPath', 'ProductName', 'Manufacturer'],
-		operation: `get the installed applications of agent ${agentId}`,
-		itemIndex,
-	});
-	return rows;
-}
+export const description = op.description;
+export const execute = op.execute!;

@@ -1,19 +1,21 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-
-import { vsaList } from '../../transport/list';
-import { ENTITIES, listFields, listQuery, locator, locatorId } from '../common';
+import { ENTITIES, locator, locatorId } from '../common';
+import { getManyOperation, withAgentId } from '../factory';
 
 const show = { resource: ['agentProcedure'], operation: ['getHistory'] };
 
-export const description: INodeProperties[] = [locator(ENTITIES.agent, show), ...listFields(show, undefined, 'e.g. LastExecutionTime desc')];
+const op = getManyOperation({
+	resource: 'agentProcedure',
+	operation: 'getHistory',
+	before: [locator(ENTITIES.agent, show)],
+	plural(itemIndex) {
+		return `get the procedure history of agent ${locatorId.call(this, ENTITIES.agent, itemIndex)}`;
+	},
+	path(itemIndex) {
+		return `/automation/agentprocs/${locatorId.call(this, ENTITIES.agent, itemIndex)}/history`;
+	},
+	sortHint: 'e.g. LastExecutionTime desc',
+	decorate: withAgentId,
+});
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const agentId = locatorId.call(this, ENTITIES.agent, itemIndex);
-	const query = listQuery.call(this, itemIndex);
-	const { rows } = await vsaList.call(this, `/automation/agentprocs/${agentId}/history`, {
-		...query,
-		operation: `get the procedure history of agent ${agentId}`,
-		itemIndex,
-	});
-	return rows.map((row) => ({ AgentId: agentId, ...row }));
-}
+export const description = op.description;
+export const execute = op.execute!;

@@ -1,19 +1,13 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { getManyOperation } from '../factory';
 
-import { vsaList } from '../../transport/list';
-import { listFields, listQuery } from '../common';
+const op = getManyOperation({
+	resource: 'agentProcedure',
+	plural: 'agent procedures',
+	path: '/automation/agentprocs',
+	key: { idField: 'AgentProcedureId' },
+	sortHint: 'e.g. AgentProcedureName',
+	kind: 'procedure',
+});
 
-const show = { resource: ['agentProcedure'], operation: ['getMany'] };
-
-export const description: INodeProperties[] = listFields(show, undefined, 'e.g. AgentProcedureName');
-
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const query = listQuery.call(this, itemIndex);
-	const { rows } = await vsaList.call(this, '/automation/agentprocs', {
-		...query,
-		idField: 'AgentProcedureId',
-		operation: 'get many agent procedures',
-		itemIndex,
-	});
-	return rows;
-}
+export const description = op.description;
+export const execute = op.execute!;

@@ -8,7 +8,7 @@ import { vsaList } from '../../transport/list';
 import { vsaRequest } from '../../transport/request';
 import { idLiteral, textLiteral } from '../../transport/odata';
 import type { Show } from '../common';
-import { ENTITIES, concurrencyOption, locator, locatorId } from '../common';
+import { ENTITIES, concurrencyOption, locator, locatorId, offlineOptionFields } from '../common';
 
 export type RunMode = 'runNow' | 'runWithPrompts' | 'runAndWait';
 
@@ -52,20 +52,7 @@ export function runDescription(mode: RunMode): INodeProperties[] {
 	const options: INodeProperties[] = [concurrencyOption()];
 	if (mode === 'runWithPrompts') {
 		options.push(
-			{
-				displayName: 'Power Up If Offline',
-				name: 'powerUpIfOffline',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to wake the machine (Wake-on-LAN) if it is offline',
-			},
-			{
-				displayName: 'Skip If Offline',
-				name: 'skipIfOffline',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to skip the run when the agent is offline instead of running it when it checks in',
-			},
+			...offlineOptionFields('the run when the agent is offline instead of running it when it checks in'),
 			{
 				displayName: 'Start At',
 				name: 'startAt',
@@ -132,7 +119,7 @@ function promptsOf(this: IExecuteFunctions, itemIndex: number): IDataObject[] {
 }
 
 /** `2025-05-01T13:45` → Start block of the schedule body (server time zone). */
-function startBlock(value: string): IDataObject | undefined {
+export function startBlock(value: string): IDataObject | undefined {
 	const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})/.exec(value.trim());
 	if (!m) return undefined;
 	return { StartOn: `${m[1]}T${m[2]}:${m[3]}:00`, StartAt: `T${m[2]}${m[3]}` };

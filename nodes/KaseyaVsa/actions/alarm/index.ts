@@ -8,8 +8,8 @@ export const alarm = defineResource(
 	[
 		{ name: 'Close', value: 'close', description: 'Close an alarm, with notes', action: 'Close an alarm' },
 		{ name: 'Get', value: 'get', description: 'Get one alarm by ID', action: 'Get an alarm' },
-		{ name: 'Get Many', value: 'getMany', description: 'List alarms', action: 'Get many alarms' },
+		{ name: 'Get Many', value: 'getMany', description: 'List the open alarms', action: 'Get many alarms' },
 	],
-	{ close, get: getOperation('alarm', ENTITIES.alarm, '/assetmgmt/alarms'), getMany },
+	{ close, get: getOperation('alarm', ENTITIES.alarm, '/assetmgmt/alarms', 'alarm'), getMany },
 	'getMany',
 );

@@ -15,14 +15,14 @@ export const machineGroup = defineResource(
 		},
 	],
 	{
-		get: getOperation('machineGroup', ENTITIES.machineGroup, '/system/machinegroups'),
-		getMany: getManyOperation(
-			'machineGroup',
-			'machine groups',
-			'/system/machinegroups',
-			'MachineGroupId',
-			'e.g. MachineGroupName',
-			[
+		get: getOperation('machineGroup', ENTITIES.machineGroup, '/system/machinegroups', 'machineGroup'),
+		getMany: getManyOperation({
+			resource: 'machineGroup',
+			plural: 'machine groups',
+			key: { idField: 'MachineGroupId' },
+			sortHint: 'e.g. MachineGroupName',
+			kind: 'machineGroup',
+			before: [
 				locator(
 					{ ...ENTITIES.organization, param: 'organizationId' },
 					{ resource: ['machineGroup'], operation: ['getMany'] },
@@ -32,11 +32,11 @@ export const machineGroup = defineResource(
 					},
 				),
 			],
-			function (this: IExecuteFunctions, itemIndex: number) {
+			path(this: IExecuteFunctions, itemIndex: number) {
 				const org = String(this.getNodeParameter('organizationId', itemIndex, '', { extractValue: true }) ?? '').trim();
 				return org ? `/system/orgs/${vsaId.call(this, org, 'organization', itemIndex)}/machinegroups` : '/system/machinegroups';
 			},
-		),
+		}),
 	},
 	'getMany',
 );

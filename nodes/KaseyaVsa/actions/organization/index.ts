@@ -8,8 +8,15 @@ export const organization = defineResource(
 		{ name: 'Get Many', value: 'getMany', description: 'List organizations', action: 'Get many organizations' },
 	],
 	{
-		get: getOperation('organization', ENTITIES.organization, '/system/orgs'),
-		getMany: getManyOperation('organization', 'organizations', '/system/orgs', 'OrgId', 'e.g. OrgName'),
+		get: getOperation('organization', ENTITIES.organization, '/system/orgs', 'organization'),
+		getMany: getManyOperation({
+			resource: 'organization',
+			plural: 'organizations',
+			path: '/system/orgs',
+			key: { idField: 'OrgId' },
+			sortHint: 'e.g. OrgName',
+			kind: 'organization',
+		}),
 	},
 	'getMany',
 );

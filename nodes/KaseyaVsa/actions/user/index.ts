@@ -8,8 +8,15 @@ export const user = defineResource(
 		{ name: 'Get Many', value: 'getMany', description: 'List VSA users', action: 'Get many users' },
 	],
 	{
-		get: getOperation('user', ENTITIES.user, '/system/users'),
-		getMany: getManyOperation('user', 'users', '/system/users', 'UserId', 'e.g. AdminName'),
+		get: getOperation('user', ENTITIES.user, '/system/users', 'user'),
+		getMany: getManyOperation({
+			resource: 'user',
+			plural: 'users',
+			path: '/system/users',
+			key: { idField: 'UserId' },
+			sortHint: 'e.g. AdminName',
+			kind: 'user',
+		}),
 	},
 	'getMany',
 );
