@@ -34,7 +34,9 @@ module.exports = [
 	...forAll((a) => ({
 		id: 'auth-refused-after-relogin',
 		title: 'the session is refused, and refused again right after a fresh login',
-		expected: 'exactly one re-login, then a clear error (appliance, 401/session, what to check); no further attempt',
+		// The second login comes only after the request has waited for a session that another queue-mode worker may be
+		// storing (README "Scaling out": a new login may end the sessions issued before it); at most two per request.
+		expected: 'two logins at most (the second after waiting for a session another worker may store), then a clear error (appliance, 401/session, what to check); no further attempt',
 		async run(ctx) {
 			const sim = await ctx.sim();
 			const engine = ctx.engine(sim);
@@ -50,8 +52,8 @@ module.exports = [
 			const logins = a.logins(sim) - before.logins;
 			const reads = count(sim, a.read.path) - before.reads;
 			v.ok(!!r.error, 'the execution fails');
-			v.eq(logins, 1, 're-logins');
-			v.eq(reads, 2, 'requests to the route');
+			v.eq(logins, 2, 're-logins');
+			v.eq(reads, 3, 'requests to the route');
 			v.match(text, a.name, 'names the appliance');
 			v.match(text, /401|session|refused|log(ged)? ?in/i, 'says the session/login was refused');
 			v.match(text, /check|credential/i, 'says what to check');
@@ -61,7 +63,7 @@ module.exports = [
 	...forAll((a) => ({
 		id: 'auth-refused-after-relogin-continue-on-fail',
 		title: 'as above with 3 items and Continue On Fail',
-		expected: 'one re-login in total; every item gets the auth error, paired; no re-login per item',
+		expected: 'the re-logins of one request in total (two at most); every item gets the auth error, paired; no re-login per item',
 		async run(ctx) {
 			const sim = await ctx.sim();
 			const engine = ctx.engine(sim);
@@ -78,8 +80,8 @@ module.exports = [
 			v.eq(r.items.length, 3, 'output items');
 			v.ok(r.items.every((i) => i.error), 'every item is an error item');
 			v.eq((r.raw || []).map((i) => i.pairedItem && i.pairedItem.item), [0, 1, 2], 'pairing');
-			v.eq(logins, 1, 're-logins in the execution');
-			v.atMost(reads, 2, 'requests to the route');
+			v.eq(logins, 2, 're-logins in the execution');
+			v.atMost(reads, 3, 'requests to the route');
 			return v.done(`${logins} re-login(s), ${reads} requests for 3 items; item 0: "${r.items[0] && r.items[0].error}"`);
 		},
 	})),
