@@ -40,7 +40,8 @@ async function warmSession(engine) {
 
 /** Return All of the machines at a given page size: Limit / Ours / Instead (HTTP Request paginated + Split Out). */
 function returnAllVariants(pageSize) {
-	const ourParams = { resource: 'machine', operation: 'getMany', returnAll: true, filters: {}, options: pageSize ? { pageSize } : {} };
+	// full records (Simplify off), as the clients it is compared with return them
+	const ourParams = { resource: 'machine', operation: 'getMany', returnAll: true, filters: {}, options: pageSize ? { pageSize } : {}, simplify: false };
 	const size = pageSize ?? 500;
 	return {
 		limit: {

@@ -21,7 +21,8 @@ function expectCount(n, expected, what) {
 }
 const unique = (rows, key) => new Set(rows.map((r) => String(r[key]))).size;
 
-const search = (sessionData, extra = {}) => ({ resource: 'auditSession', operation: 'search', query: '', sessionData, returnAll: true, ...extra });
+// full records (Simplify off), as the clients it is compared with return them
+const search = (sessionData, extra = {}) => ({ resource: 'auditSession', operation: 'search', query: '', sessionData, returnAll: true, simplify: false, ...extra });
 
 /** Full records: search (4 pages of 500) + one GET per session. */
 function fullVariants(concurrency) {

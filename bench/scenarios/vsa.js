@@ -46,7 +46,7 @@ const returnAll = {
 		},
 		ours: {
 			setup: engineFor,
-			run: (engine) => runChain(engine, [ourNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: true })]),
+			run: (engine) => runChain(engine, [ourNode('kaseyaVsa', CRED, { resource: 'agent', operation: 'getMany', returnAll: true, simplify: false })]),
 			check: (r) => ({ items: expectCount(unique(expectOk(r, 'ours').items, 'AgentId'), AGENTS, 'ours items') }),
 		},
 		instead: {
