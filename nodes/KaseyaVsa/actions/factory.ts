@@ -58,6 +58,33 @@ export function withAgentId(this: IExecuteFunctions, itemIndex: number, row: IDa
 	return { AgentId: locatorId.call(this, ENTITIES.agent, itemIndex), ...row };
 }
 
+/**
+ * Get many records of one agent (its procedure history, installed applications…): the agent picker, then Return All
+ * / Limit on `route(agentId)`; `what` names the records in messages ("the patch history").
+ */
+export function perAgentOperation(
+	spec: Omit<GetManySpec, 'before' | 'plural' | 'path'> & {
+		operation: string;
+		what: string;
+		route: (agentId: string) => string;
+	},
+): OperationModule {
+	const { what, route, ...rest } = spec;
+	const agentId = function (this: IExecuteFunctions, itemIndex: number) {
+		return locatorId.call(this, ENTITIES.agent, itemIndex);
+	};
+	return getManyOperation({
+		...rest,
+		before: [locator(ENTITIES.agent, { resource: [spec.resource], operation: [spec.operation] })],
+		plural(itemIndex) {
+			return `get ${what} of agent ${agentId.call(this, itemIndex)}`;
+		},
+		path(itemIndex) {
+			return route(agentId.call(this, itemIndex));
+		},
+	});
+}
+
 /** Get many records of a collection with Return All / Limit, raw $filter and $orderby (and Simplify). */
 export function getManyOperation(spec: GetManySpec): OperationModule {
 	const show = { resource: [spec.resource], operation: [spec.operation ?? 'getMany'] };

@@ -1,18 +1,10 @@
-import { ENTITIES, locator, locatorId } from '../common';
-import { getManyOperation } from '../factory';
+import { perAgentOperation } from '../factory';
 
-const show = { resource: ['agent'], operation: ['getInstalledApplications'] };
-
-const op = getManyOperation({
+const op = perAgentOperation({
 	resource: 'agent',
 	operation: 'getInstalledApplications',
-	before: [locator(ENTITIES.agent, show)],
-	plural(itemIndex) {
-		return `get the installed applications of agent ${locatorId.call(this, ENTITIES.agent, itemIndex)}`;
-	},
-	path(itemIndex) {
-		return `/assetmgmt/audit/${locatorId.call(this, ENTITIES.agent, itemIndex)}/software/installedapplications`;
-	},
+	what: 'the installed applications',
+	route: (agentId) => `/assetmgmt/audit/${agentId}/software/installedapplications`,
 	// no id field: these together tell two applications apart
 	key: { keyFields: ['ApplicationName', 'Version', 'DirectoryPath', 'ProductName', 'Manufacturer'] },
 	sortHint: 'e.g. ApplicationName',

@@ -1,18 +1,10 @@
-import { ENTITIES, locator, locatorId } from '../common';
-import { getManyOperation, withAgentId } from '../factory';
+import { perAgentOperation, withAgentId } from '../factory';
 
-const show = { resource: ['agentProcedure'], operation: ['getHistory'] };
-
-const op = getManyOperation({
+const op = perAgentOperation({
 	resource: 'agentProcedure',
 	operation: 'getHistory',
-	before: [locator(ENTITIES.agent, show)],
-	plural(itemIndex) {
-		return `get the procedure history of agent ${locatorId.call(this, ENTITIES.agent, itemIndex)}`;
-	},
-	path(itemIndex) {
-		return `/automation/agentprocs/${locatorId.call(this, ENTITIES.agent, itemIndex)}/history`;
-	},
+	what: 'the procedure history',
+	route: (agentId) => `/automation/agentprocs/${agentId}/history`,
 	sortHint: 'e.g. LastExecutionTime desc',
 	decorate: withAgentId,
 });

@@ -1,18 +1,10 @@
-import { ENTITIES, locator, locatorId } from '../common';
-import { getManyOperation, withAgentId } from '../factory';
+import { perAgentOperation, withAgentId } from '../factory';
 
-const show = { resource: ['agentProcedure'], operation: ['getScheduled'] };
-
-const op = getManyOperation({
+const op = perAgentOperation({
 	resource: 'agentProcedure',
 	operation: 'getScheduled',
-	before: [locator(ENTITIES.agent, show)],
-	plural(itemIndex) {
-		return `get the scheduled procedures of agent ${locatorId.call(this, ENTITIES.agent, itemIndex)}`;
-	},
-	path(itemIndex) {
-		return `/automation/agentprocs/${locatorId.call(this, ENTITIES.agent, itemIndex)}/scheduledprocs`;
-	},
+	what: 'the scheduled procedures',
+	route: (agentId) => `/automation/agentprocs/${agentId}/scheduledprocs`,
 	sortHint: 'e.g. AgentProcedureId',
 	kind: 'scheduledProcedure',
 	decorate: withAgentId,
